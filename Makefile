@@ -1,0 +1,158 @@
+# lazyos build. `make` builds the kernel, user programs and disk image for
+# BOARD (default qemu-virt); `make qemu` boots it; `make check` runs every
+# test. Output goes to build/<board>/ (kernel) and build/ (shared parts).
+
+BOARD ?= qemu-virt
+ifeq ($(wildcard boards/$(BOARD)/board.mk),)
+$(error unknown BOARD '$(BOARD)'; boards: $(notdir $(wildcard boards/*)))
+endif
+include boards/$(BOARD)/board.mk
+
+B       := build/$(BOARD)
+GEN     := build/gen
+U       := build/user
+H       := build/host
+FS_IMG  := $(B)/fs.img
+
+CROSS   ?= riscv64-unknown-elf-
+CC      := $(CROSS)gcc
+LD      := $(CROSS)ld
+OBJCOPY := $(CROSS)objcopy
+QEMU    ?= qemu-system-riscv64
+HOSTCC  ?= cc
+
+COMMON_CFLAGS := -mcmodel=medany -ffreestanding -fno-common -nostdlib \
+    -fno-builtin -fno-stack-protector -fno-pie -no-pie -O2 -g \
+    -Wall -Wextra -Wno-unused-parameter -Werror -I. -MMD -MP
+# The kernel never touches F/D registers (only kernel/fpregs.S does), so user
+# floating-point state survives traps without being saved.
+KCFLAGS := $(COMMON_CFLAGS) -march=rv64imac_zicsr_zifencei -mabi=lp64 \
+    -fno-omit-frame-pointer -Ikernel -I$(GEN)
+UCFLAGS := $(COMMON_CFLAGS) -march=rv64gc -mabi=lp64d
+HOSTCFLAGS := -std=gnu11 -Wall -Wextra -Werror -g -O1 \
+    -fsanitize=address,undefined -fno-sanitize-recover=all -I. -Ikernel
+
+KERNEL_ASM := boot/entry.S kernel/trampoline.S kernel/kernelvec.S \
+    kernel/swtch.S kernel/fpregs.S
+KERNEL_C   := $(wildcard kernel/*.c)
+DRIVER_C   := $(addprefix drivers/,$(addsuffix .c,$(DRIVERS)))
+KOBJS := $(patsubst %.S,$(B)/%.o,$(KERNEL_ASM)) \
+    $(patsubst %.c,$(B)/%.o,$(KERNEL_C) $(DRIVER_C)) $(B)/driver_table.o
+
+UPROGS := init sh echo cat ls grep wc mkdir rm ln kill halt free ps \
+    usertests
+ULIB   := $(U)/start.o $(U)/ulib.o $(U)/printf.o $(U)/umalloc.o $(U)/usys.o
+UBINS  := $(addprefix $(U)/_,$(UPROGS))
+FS_FILES := $(B)/README $(UBINS)
+
+.PHONY: all kernel qemu qemu-gdb check deps clean format print-qemu
+all: $(B)/kernel.elf $(B)/kernel.bin $(FS_IMG)
+kernel: $(B)/kernel.elf $(B)/kernel.bin
+
+# ---- generated sources ----
+$(GEN)/syscall_table.h $(GEN)/syscall_nr.h $(GEN)/usys.S: kernel/syscall.tbl tools/gen-syscalls.sh
+	tools/gen-syscalls.sh kernel/syscall.tbl $(GEN)
+
+$(B)/driver_table.c: boards/$(BOARD)/board.mk
+	@mkdir -p $(@D)
+	@{ echo '// Generated from boards/$(BOARD)/board.mk: do not edit.'; \
+	   echo '#include "kernel/driver.h"'; \
+	   for d in $(DRIVERS); do echo "extern const struct driver $${d}_driver;"; done; \
+	   echo 'const struct driver *const driver_table[] = {'; \
+	   for d in $(DRIVERS); do echo "    &$${d}_driver,"; done; \
+	   echo '    0,'; echo '};'; } > $@
+
+# ---- kernel ----
+$(B)/%.o: %.c | $(GEN)/syscall_table.h
+	@mkdir -p $(@D)
+	$(CC) $(KCFLAGS) -c -o $@ $<
+$(B)/%.o: %.S
+	@mkdir -p $(@D)
+	$(CC) $(KCFLAGS) -c -o $@ $<
+$(B)/driver_table.o: $(B)/driver_table.c
+	$(CC) $(KCFLAGS) -c -o $@ $<
+
+$(B)/kernel.ld: linker/kernel.ld.S boards/$(BOARD)/board.mk
+	@mkdir -p $(@D)
+	$(CC) -E -P -x c -DLOAD_ADDR=$(LOAD_ADDR) $< -o $@
+
+$(B)/kernel.elf: $(KOBJS) $(B)/kernel.ld
+	$(LD) -z max-page-size=4096 -T $(B)/kernel.ld -o $@ $(KOBJS)
+	@echo "kernel: $$($(CROSS)size $@ | awk 'NR==2 { printf "text %d data %d bss %d bytes", $$1, $$2, $$3 }')"
+
+# The raw image U-Boot's booti takes: it starts with the RISC-V Image header.
+$(B)/kernel.bin: $(B)/kernel.elf
+	$(OBJCOPY) -O binary $< $@
+
+# ---- user programs ----
+$(U)/%.o: user/%.c
+	@mkdir -p $(@D)
+	$(CC) $(UCFLAGS) -c -o $@ $<
+$(U)/%.o: user/%.S
+	@mkdir -p $(@D)
+	$(CC) $(UCFLAGS) -c -o $@ $<
+$(U)/usys.o: $(GEN)/usys.S
+	@mkdir -p $(@D)
+	$(CC) $(UCFLAGS) -c -o $@ $<
+$(U)/usertests/%.o: user/usertests/%.c
+	@mkdir -p $(@D)
+	$(CC) $(UCFLAGS) -c -o $@ $<
+
+UT_OBJS := $(patsubst user/usertests/%.c,$(U)/usertests/%.o,$(wildcard user/usertests/*.c))
+$(U)/_usertests: $(UT_OBJS) $(ULIB) user/user.ld
+	$(LD) -z max-page-size=4096 -T user/user.ld -o $@ $(ULIB) $(UT_OBJS)
+$(U)/_%: $(U)/%.o $(ULIB) user/user.ld
+	$(LD) -z max-page-size=4096 -T user/user.ld -o $@ $(ULIB) $<
+
+# ---- file system ----
+$(H)/mkfs: tools/mkfs.c kernel/fs.h kernel/param.h
+	@mkdir -p $(@D)
+	$(HOSTCC) -std=gnu11 -Wall -Wextra -Werror -O2 -I. -o $@ $<
+$(H)/fsck: tools/fsck.c kernel/fs.h kernel/param.h
+	@mkdir -p $(@D)
+	$(HOSTCC) -std=gnu11 -Wall -Wextra -Werror -O2 -I. -o $@ $<
+
+# The README goes in as /README, so `cat README | wc` works in the guest.
+$(B)/README: README.md
+	@mkdir -p $(@D)
+	cp $< $@
+
+$(FS_IMG): $(H)/mkfs $(FS_FILES)
+	@mkdir -p $(@D)
+	$(H)/mkfs $@ $(FS_FILES)
+
+# ---- running ----
+QEMU_OPTS = -machine $(QEMU_MACHINE) -smp $(QEMU_SMP) -m $(QEMU_MEM) \
+    -bios $(QEMU_BIOS) -kernel $(B)/kernel.elf -nographic $(QEMU_DISK)
+
+qemu: deps all
+	@echo "*** lazyos on QEMU $(QEMU_MACHINE); Ctrl-A X quits QEMU ***"
+	$(QEMU) $(QEMU_OPTS)
+
+qemu-gdb: deps all
+	@echo "*** gdb-multiarch $(B)/kernel.elf -ex 'target remote :1234' ***"
+	$(QEMU) $(QEMU_OPTS) -S -gdb tcp::1234
+
+deps:
+	@tools/deps.sh
+
+# The QEMU command line, for the test scripts.
+print-qemu:
+	@echo $(QEMU) $(QEMU_OPTS)
+
+# ---- tests ----
+HOST_TESTS := $(H)/test_fdt
+$(H)/test_fdt: tests/host/test_fdt.c kernel/fdt.c kernel/fdt_machine.c tests/host/hosttest.h
+	@mkdir -p $(@D)
+	$(HOSTCC) $(HOSTCFLAGS) -o $@ tests/host/test_fdt.c kernel/fdt.c kernel/fdt_machine.c
+
+check: deps all $(HOST_TESTS) $(H)/fsck
+	@tests/check.sh $(BOARD)
+
+clean:
+	rm -rf build
+
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h')
+
+-include $(shell find build -name '*.d' 2>/dev/null)

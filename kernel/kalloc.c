@@ -1,0 +1,186 @@
+// Physical page allocator: every RAM bank from the device tree, less the
+// reserved ranges, on one free list; a 16-bit reference count per page.
+// Knows nothing of page tables or processes.
+#include "types.h"
+#include "riscv.h"
+#include "spinlock.h"
+#include "machine.h"
+#include "kalloc.h"
+#include "klib.h"
+#include "printf.h"
+
+struct ram_bank {
+    uint64 base;   // first page
+    uint64 npages;
+    uint16 *ref;   // reference count per page; 0 = free
+};
+
+struct free_page {
+    struct free_page *next;
+};
+
+static struct {
+    struct spinlock lock;
+    struct free_page *free;
+    uint64 nfree;
+    uint64 total;
+    struct ram_bank bank[MACHINE_MAX_MEM];
+    int nbank;
+} mem;
+
+static int
+overlaps(uint64 a, uint64 asize, uint64 b, uint64 bsize)
+{
+    return a < b + bsize && b < a + asize;
+}
+
+static int
+reserved(const struct machine *m, uint64 base, uint64 size)
+{
+    for (int i = 0; i < m->nresv; i++)
+        if (overlaps(base, size, m->resv[i].base, m->resv[i].size))
+            return 1;
+    return 0;
+}
+
+// The reference-count arrays need memory before there is an allocator:
+// take the first free run of pages large enough in any bank.
+static uint64
+carve(const struct machine *m, uint64 size)
+{
+    size = PGROUNDUP(size);
+    for (int i = 0; i < m->nmem; i++) {
+        uint64 lo = PGROUNDUP(m->mem[i].base);
+        uint64 hi = PGROUNDDOWN(m->mem[i].base + m->mem[i].size);
+        for (uint64 pa = lo; pa + size <= hi; pa += PGSIZE)
+            if (!reserved(m, pa, size))
+                return pa;
+    }
+    panic("kalloc: no room for page reference counts");
+}
+
+static struct ram_bank *
+bank_of(uint64 pa)
+{
+    for (int i = 0; i < mem.nbank; i++) {
+        struct ram_bank *b = &mem.bank[i];
+        if (pa >= b->base && pa < b->base + b->npages * PGSIZE)
+            return b;
+    }
+    return 0;
+}
+
+// Reference count slot of an allocated page; panics on anything else,
+// because a bad pointer here is always a kernel bug.
+static uint16 *
+ref_of(void *pa)
+{
+    struct ram_bank *b = bank_of((uint64)pa);
+    if (b == 0 || ((uint64)pa & (PGSIZE - 1)) != 0)
+        panic("kalloc: %p is not a page of RAM", pa);
+    return &b->ref[((uint64)pa - b->base) / PGSIZE];
+}
+
+void
+kalloc_init(const struct machine *m)
+{
+    initlock(&mem.lock, "kalloc");
+    struct machine local = *m; // plus the arrays carved below
+    for (int i = 0; i < m->nmem && i < MACHINE_MAX_MEM; i++) {
+        struct ram_bank *b = &mem.bank[mem.nbank++];
+        b->base = PGROUNDUP(m->mem[i].base);
+        uint64 end = PGROUNDDOWN(m->mem[i].base + m->mem[i].size);
+        b->npages = end > b->base ? (end - b->base) / PGSIZE : 0;
+        uint64 bytes = b->npages * sizeof(uint16);
+        uint64 pa = carve(&local, bytes);
+        b->ref = (uint16 *)pa;
+        if (machine_reserve(&local, pa, PGROUNDUP(bytes)) < 0)
+            panic("kalloc: too many reserved ranges");
+    }
+    for (int i = 0; i < mem.nbank; i++) {
+        struct ram_bank *b = &mem.bank[i];
+        for (uint64 n = 0; n < b->npages; n++) {
+            uint64 pa = b->base + n * PGSIZE;
+            // Reserved pages keep a count of 1 forever, so a stray kfree
+            // of one trips the check in kfree instead of freeing firmware.
+            if (reserved(&local, pa, PGSIZE)) {
+                b->ref[n] = 1;
+                continue;
+            }
+            struct free_page *fp = (struct free_page *)pa;
+            fp->next = mem.free;
+            mem.free = fp;
+            b->ref[n] = 0;
+            mem.nfree++;
+        }
+    }
+    mem.total = mem.nfree;
+}
+
+void *
+kalloc(void)
+{
+    acquire(&mem.lock);
+    struct free_page *fp = mem.free;
+    if (fp) {
+        mem.free = fp->next;
+        mem.nfree--;
+        *ref_of(fp) = 1;
+    }
+    release(&mem.lock);
+    return fp;
+}
+
+void *
+kzalloc(void)
+{
+    void *pa = kalloc();
+    if (pa)
+        page_zero(pa);
+    return pa;
+}
+
+void
+kfree(void *pa)
+{
+    uint16 *ref = ref_of(pa);
+    acquire(&mem.lock);
+    if (*ref == 0)
+        panic("kfree: page %p is already free", pa);
+    if (--*ref == 0) {
+        struct free_page *fp = pa;
+        fp->next = mem.free;
+        mem.free = fp;
+        mem.nfree++;
+    }
+    release(&mem.lock);
+}
+
+void
+kpage_ref(void *pa)
+{
+    uint16 *ref = ref_of(pa);
+    acquire(&mem.lock);
+    if (*ref == 0 || *ref == 0xffff)
+        panic("kpage_ref: bad count on %p", pa);
+    ++*ref;
+    release(&mem.lock);
+}
+
+int
+kpage_refcount(void *pa)
+{
+    return *ref_of(pa);
+}
+
+uint64
+kalloc_free_pages(void)
+{
+    return mem.nfree;
+}
+
+uint64
+kalloc_total_pages(void)
+{
+    return mem.total;
+}

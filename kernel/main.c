@@ -1,0 +1,138 @@
+// Boot: read the device tree, bring up memory, paging, devices and the
+// first process on the hart OpenSBI chose, then start the other harts.
+#include "types.h"
+#include "param.h"
+#include "riscv.h"
+#include "memlayout.h"
+#include "fdt.h"
+#include "machine.h"
+#include "driver.h"
+#include "kalloc.h"
+#include "vm.h"
+#include "proc.h"
+#include "trap.h"
+#include "sbi.h"
+#include "printf.h"
+#include "console.h"
+#include "buf.h"
+#include "inode.h"
+#include "file.h"
+
+extern char kernel_start[], kernel_end[];
+extern void secondary_entry(void);
+
+static struct fdt boot_fdt;
+static struct machine machine;
+static volatile int boot_done; // set when secondaries may start scheduling
+
+// Ranges the page allocator must never hand out, beyond the tree's own.
+static void
+reserve_boot_ranges(uint64 fdt_pa)
+{
+    uint64 ks = (uint64)kernel_start, ke = (uint64)kernel_end;
+    // RAM below the image in its bank is left to the firmware: OpenSBI
+    // lives there, and not every firmware declares all it uses.
+    for (int i = 0; i < machine.nmem; i++) {
+        uint64 lo = machine.mem[i].base;
+        if (ks >= lo && ks < lo + machine.mem[i].size)
+            machine_reserve(&machine, lo, ks - lo);
+    }
+    machine_reserve(&machine, ks, ke - ks);
+    machine_reserve(&machine, PGROUNDDOWN(fdt_pa),
+                    PGROUNDUP(fdt_pa + boot_fdt.totalsize) - PGROUNDDOWN(fdt_pa));
+    if (machine.initrd_end > machine.initrd_start)
+        machine_reserve(&machine, PGROUNDDOWN(machine.initrd_start),
+                        PGROUNDUP(machine.initrd_end) -
+                            PGROUNDDOWN(machine.initrd_start));
+}
+
+// Starts every other hart the tree says can run us. A hart that refuses is
+// reported and skipped, never fatal.
+static void
+start_harts(uint32 boot_hartid)
+{
+    for (int i = 0; i < machine.nharts && ncpu < NCPU; i++) {
+        struct hart_info *h = &machine.harts[i];
+        if (!h->usable || h->hartid == boot_hartid)
+            continue;
+        int idx = ncpu;
+        cpus[idx].hartid = h->hartid;
+        struct sbiret r =
+            sbi_hart_start(h->hartid, (uint64)secondary_entry, idx);
+        if (r.error) {
+            printf("hart %d: start failed (SBI error %ld)\n", h->hartid,
+                   r.error);
+            continue;
+        }
+        while (!cpus[idx].started)
+            ; // keep cpus[] indices dense: one hart at a time
+        ncpu++;
+    }
+}
+
+static int
+hart_has_sstc(uint32 hartid)
+{
+    for (int i = 0; i < machine.nharts; i++)
+        if (machine.harts[i].hartid == hartid)
+            return machine.harts[i].has_sstc;
+    return 0;
+}
+
+void
+kmain(uint64 hartid, uint64 fdt_pa)
+{
+    cpus[0].hartid = hartid;
+    ncpu = 1;
+    sbi_init();
+    printf_init();
+    printf("\nlazyos: booting on hart %ld, device tree at %p\n", (long)hartid,
+           (void *)fdt_pa);
+    if (fdt_init(&boot_fdt, (void *)fdt_pa) < 0)
+        panic("no valid device tree at %p", (void *)fdt_pa);
+    if (machine_from_fdt(&boot_fdt, &machine) < 0)
+        panic("device tree names no memory");
+    reserve_boot_ranges(fdt_pa);
+    kalloc_init(&machine);
+    kvm_init(&machine);
+    console_set_stdout_node(machine.stdout_node);
+    driver_probe_all(&boot_fdt);
+    kvm_init_hart();
+    trap_init();
+    trap_init_hart();
+    proc_init();
+    binit();
+    iinit();
+    fileinit();
+    console_init();
+    if (blkdev_init() < 0)
+        panic("no disk for the root file system");
+    irq_enable_all();
+    irq_init_hart();
+    timer_init(machine.timebase_hz, hart_has_sstc(hartid));
+    timer_init_hart();
+    printf("lazyos: %lu MiB free of %lu MiB, kernel %lu KiB\n",
+           kalloc_free_pages() / 256, kalloc_total_pages() / 256,
+           ((uint64)kernel_end - (uint64)kernel_start) / 1024);
+    userinit();
+    cpus[0].started = 1;
+    start_harts(hartid);
+    printf("lazyos: %d harts running\n", ncpu);
+    __sync_synchronize();
+    boot_done = 1;
+    scheduler();
+}
+
+void
+kmain_secondary(uint64 hartid, uint64 idx)
+{
+    kvm_init_hart();
+    trap_init_hart();
+    irq_init_hart();
+    timer_init_hart();
+    __sync_synchronize();
+    cpus[idx].started = 1;
+    while (!boot_done)
+        ;
+    scheduler();
+}

@@ -1,0 +1,25 @@
+// Memory counters returned by the meminfo and procinfo system calls (ours,
+// numbers 23 and 24). Part of the user ABI.
+#ifndef LAZYOS_MEMINFO_H
+#define LAZYOS_MEMINFO_H
+
+struct meminfo {
+    uint64 page_size;
+    uint64 total_pages;    // pages the allocator manages
+    uint64 free_pages;     // of those, free now
+    uint64 vsize;          // caller's break (bytes of virtual address space)
+    uint64 resident_pages; // caller's user pages actually mapped
+    uint64 faults;         // caller's demand-zero faults so far
+};
+
+// One process, as seen by procinfo().
+struct procinfo {
+    int pid;
+    int state; // 1 used, 2 sleeping, 3 runnable, 4 running, 5 zombie
+    char name[16];
+    uint64 vsize;
+    uint64 resident_pages;
+    uint64 faults;
+};
+
+#endif

@@ -1,0 +1,132 @@
+// Processes and harts: the process table, per-hart state, the scheduler,
+// sleep/wakeup, fork/exit/wait/kill.
+#ifndef LAZYOS_PROC_H
+#define LAZYOS_PROC_H
+
+#include "param.h"
+#include "riscv.h"
+#include "spinlock.h"
+
+// Callee-saved registers of a kernel thread, saved by swtch().
+struct context {
+    uint64 ra;
+    uint64 sp;
+    uint64 s[12];
+};
+
+// Per-hart state, indexed by the value in tp.
+struct cpu {
+    struct proc *proc;       // running here, or 0
+    struct context context;  // swtch() here to enter scheduler()
+    int noff;                // depth of push_off() nesting
+    int intena;              // interrupts enabled before push_off()?
+    uint32 hartid;           // SBI hart id
+    int started;
+};
+extern struct cpu cpus[NCPU];
+extern int ncpu; // harts running the kernel
+
+// Saved user registers, one page per process, mapped at TRAPFRAME in the
+// user page table. trampoline.S knows these offsets: keep them in step.
+struct trapframe {
+    /*   0 */ uint64 kernel_satp; // kernel page table
+    /*   8 */ uint64 kernel_sp;   // top of this process's kernel stack
+    /*  16 */ uint64 kernel_trap; // usertrap()
+    /*  24 */ uint64 epc;         // user pc
+    /*  32 */ uint64 kernel_tp;   // this hart's cpu index
+    /*  40 */ uint64 ra, sp, gp, tp, t0, t1, t2, s0, s1;
+    /* 112 */ uint64 a0, a1, a2, a3, a4, a5, a6, a7;
+    /* 176 */ uint64 s2, s3, s4, s5, s6, s7, s8, s9, s10, s11;
+    /* 256 */ uint64 t3, t4, t5, t6;
+};
+
+// F/D registers, saved only for processes that used the FPU.
+struct fpstate {
+    uint64 f[32];
+    uint64 fcsr;
+};
+
+enum procstate { UNUSED, USED, SLEEPING, RUNNABLE, RUNNING, ZOMBIE };
+
+struct proc {
+    struct spinlock lock;
+
+    // p->lock must be held for these:
+    enum procstate state;
+    void *chan;  // sleeping on chan
+    int killed;
+    int xstate;  // exit status for the parent's wait()
+    int pid;
+
+    // wait_lock must be held for this:
+    struct proc *parent;
+
+    // Private to the process (no lock needed by the process itself):
+    uint64 kstack;               // bottom of the kernel stack (va)
+    uint64 sz;                   // the break: user memory is [0, sz)
+    uint64 heap_start;           // break right after exec (bottom of the heap)
+    pagetable_t pagetable;
+    struct trapframe *trapframe; // kernel address of the trapframe page
+    struct context context;      // swtch() here to run the process
+    struct file *ofile[NOFILE];
+    struct inode *cwd;
+    char name[16];
+    uint64 faults;               // pages brought in by demand-zero faults
+    uint64 resident;             // user pages mapped now
+    int fp_used;                 // fpstate holds live registers
+    struct fpstate fp;
+};
+
+extern struct proc proc[NPROC];
+extern struct proc *initproc;
+
+// An UNUSED slot made USED, with pid, trapframe and empty page table;
+// returned with p->lock held, or 0 when the table is full or memory is out.
+struct proc *proc_alloc(void);
+// Releases everything a slot holds and marks it UNUSED; p->lock held.
+void proc_free(struct proc *p);
+
+struct cpu *mycpu(void); // interrupts must be off
+int cpuid(void);         // index into cpus[]; interrupts must be off
+struct proc *myproc(void);
+
+void proc_init(void);
+// Creates the first process, which execs /init.
+void userinit(void);
+// Per-hart scheduler loop; never returns.
+void scheduler(void) __attribute__((noreturn));
+// Gives up the hart; p->lock held, state already changed.
+void sched(void);
+void yield(void);
+// Atomically releases lk and sleeps on chan; reacquires lk on wakeup.
+void sleep(void *chan, struct spinlock *lk);
+void wakeup(void *chan);
+
+int fork(void);            // child pid, or -1 (table full, out of memory)
+void exit(int status) __attribute__((noreturn));
+int wait(uint64 status_va);// child pid, or -1 (no children, bad pointer)
+int kill(int pid);         // 0, or -1 if there is no such process
+void setkilled(struct proc *p);
+int killed(struct proc *p);
+// Grows or shrinks the break by n bytes; returns the old break or -1.
+int64 growproc(int64 n);
+// Kills the current process with one console line giving pid, name, why,
+// the address and pc; returns (the caller goes on to exit()).
+void proc_fault_kill(const char *why, uint64 addr);
+
+// Page table with trampoline and trapframe mapped, no user memory; 0 on OOM.
+pagetable_t proc_pagetable(struct proc *p);
+// Frees a page table made by proc_pagetable and all user memory below sz.
+void proc_freepagetable(pagetable_t pt, uint64 sz);
+
+// Copy to/from either a user address (user != 0) or a kernel address.
+int either_copyout(int user_dst, uint64 dst, const void *src, uint64 len);
+int either_copyin(void *dst, int user_src, uint64 src, uint64 len);
+// ^P: one line per process.
+void procdump(void);
+
+// Saves/restores the F/D registers around a context switch (fpregs.S).
+void fp_save(struct fpstate *fp);
+void fp_restore(const struct fpstate *fp);
+
+#endif

@@ -1,0 +1,26 @@
+// Spinlocks: mutual exclusion between harts, with interrupts off while held.
+#ifndef LAZYOS_SPINLOCK_H
+#define LAZYOS_SPINLOCK_H
+
+#include "types.h"
+
+struct cpu;
+
+struct spinlock {
+    uint locked;      // 0 free, 1 held
+    const char *name; // for panics
+    struct cpu *cpu;  // holder, for holding() and debugging
+};
+
+void initlock(struct spinlock *lk, const char *name);
+// Spin until lk is ours; disables interrupts on this hart until release().
+// Panics on re-acquire by the same hart (a kernel bug, never user input).
+void acquire(struct spinlock *lk);
+void release(struct spinlock *lk);
+// Nonzero if this hart holds lk. Call with interrupts off.
+int holding(struct spinlock *lk);
+// Nestable interrupt disable: pop_off() restores the state of the outermost push_off().
+void push_off(void);
+void pop_off(void);
+
+#endif

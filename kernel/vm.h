@@ -1,0 +1,74 @@
+// Sv39 page tables: the kernel's identity map, per-process user address
+// spaces, demand-zero faults and the kernel's copies to and from user memory.
+// Walkers visit only subtrees that exist, so their cost follows the pages
+// mapped, not the size of the address space.
+#ifndef LAZYOS_VM_H
+#define LAZYOS_VM_H
+
+#include "riscv.h"
+
+struct machine;
+
+// Builds the kernel page table: RAM banks (R+W, kernel text R+X), the
+// trampoline and the kernel stacks. Boot hart, before the MMU is on.
+void kvm_init(const struct machine *m);
+// Turns on paging with the kernel page table on this hart.
+void kvm_init_hart(void);
+extern pagetable_t kernel_pagetable;
+
+// Maps [va, va+size) to [pa, ...) with perm (PTE_A|PTE_D are added).
+// Returns 0, or -1 if a page-table page could not be allocated (what was
+// mapped stays mapped; the caller unmaps). Panics on remapping a live PTE.
+int vm_map(pagetable_t pt, uint64 va, uint64 pa, uint64 size, uint64 perm);
+// PTE for va, or 0 if any level is missing. With alloc, creates missing
+// levels (returns 0 when out of memory).
+pte_t *vm_walk(pagetable_t pt, uint64 va, int alloc);
+// Clears the PTE of va without freeing the page (pages the process does not
+// own: trampoline, trapframe). No TLB flush.
+void vm_unmap_page(pagetable_t pt, uint64 va);
+
+// ---- user address spaces ----
+// An empty user page table (no user pages). 0 when out of memory.
+pagetable_t uvm_create(void);
+// Unmaps [start, end) (page-aligned), freeing the pages; missing pages and
+// whole missing subtrees are skipped, and page-table pages the range covers
+// entirely are freed too. Returns the number of pages unmapped. The caller
+// flushes the TLB (sfence_vma) if that number is not 0 and pt is live.
+uint64 uvm_unmap(pagetable_t pt, uint64 start, uint64 end);
+// Maps zeroed pages over [start, end) (start page-aligned) with perm|PTE_U.
+// Returns 0, or -1 on out of memory (then nothing new stays mapped).
+int uvm_alloc(pagetable_t pt, uint64 start, uint64 end, uint64 perm);
+// Frees the pages wholly above newsz and below oldsz; returns how many
+// pages were mapped there (never-touched pages cost nothing).
+uint64 uvm_dealloc(pagetable_t pt, uint64 oldsz, uint64 newsz);
+// Copies every existing user page of `old` into `new` (fresh pages, same
+// flags); pages never touched stay unmapped in the child. 0, or -1 on
+// out of memory (new is then left for the caller to free).
+int uvm_copy(pagetable_t old, pagetable_t new);
+// Frees every page still mapped in pt and every page-table page, pt
+// included. Pages not owned by the process (trampoline, trapframe) must be
+// unmapped by the caller first.
+void uvm_free(pagetable_t pt);
+
+// Result of vmfault().
+enum vmfault_result {
+    VMFAULT_OK = 0,       // a zeroed page is now mapped at va
+    VMFAULT_BAD = -1,     // not a legal lazy address: kill the process
+    VMFAULT_NOMEM = -2,   // legal, but no page could be had
+};
+// The one place that decides demand-zero faults: legal only when pt is the
+// current process's table, heap_start <= va < its break, and va's page is
+// unmapped. Counts the fault and the resident page in the process.
+// Called by usertrap() and by the copy functions below.
+int vmfault(pagetable_t pt, uint64 va, int is_write);
+
+// Physical address backing user va (PTE_U and present), or 0.
+uint64 walkaddr(pagetable_t pt, uint64 va);
+// Kernel <-> user copies. Lazy pages below the break are brought in as a
+// fault would. 0 on success, -1 on any bad address.
+int copyout(pagetable_t pt, uint64 dstva, const void *src, uint64 len);
+int copyin(pagetable_t pt, void *dst, uint64 srcva, uint64 len);
+// Copies a NUL-terminated string of at most max bytes (NUL included).
+int copyinstr(pagetable_t pt, char *dst, uint64 srcva, uint64 max);
+
+#endif

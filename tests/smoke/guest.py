@@ -1,0 +1,85 @@
+"""Drive a lazyos guest on QEMU through its serial console.
+
+Guest starts QEMU with the console on stdin/stdout, records everything the
+guest prints to a log file, and lets a test wait for patterns and type
+commands at the shell prompt.
+"""
+import os
+import re
+import subprocess
+import threading
+import time
+
+PROMPT = "$ "
+
+
+class GuestTimeout(Exception):
+    pass
+
+
+class Guest:
+    def __init__(self, argv, log_path):
+        self.log = open(log_path, "w", encoding="utf-8", errors="replace")
+        self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE,
+                                     stderr=subprocess.STDOUT)
+        self.buf = ""
+        self.pos = 0  # output before this index has been consumed
+        self.lock = threading.Condition()
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self):
+        while True:
+            data = os.read(self.proc.stdout.fileno(), 4096)
+            if not data:
+                break
+            text = data.decode("utf-8", errors="replace").replace("\r", "")
+            self.log.write(text)
+            self.log.flush()
+            with self.lock:
+                self.buf += text
+                self.lock.notify_all()
+        with self.lock:
+            self.lock.notify_all()
+
+    def expect(self, pattern, timeout):
+        """Waits for regex `pattern` in new output; returns the match and
+        consumes output up to its end. Raises GuestTimeout."""
+        rx = re.compile(pattern)
+        deadline = time.monotonic() + timeout
+        with self.lock:
+            while True:
+                m = rx.search(self.buf, self.pos)
+                if m:
+                    self.pos = m.end()
+                    return m
+                left = deadline - time.monotonic()
+                if left <= 0 or (self.proc.poll() is not None and
+                                 not self.reader.is_alive()):
+                    tail = self.buf[self.pos:][-300:]
+                    raise GuestTimeout(f"no {pattern!r} in {timeout}s; "
+                                       f"last output: {tail!r}")
+                self.lock.wait(min(left, 1.0))
+
+    def send(self, text):
+        self.proc.stdin.write(text.encode())
+        self.proc.stdin.flush()
+
+    def run(self, command, timeout=60):
+        """Types command at the prompt; returns what it printed before the
+        next prompt (the echoed command line removed)."""
+        self.send(command + "\n")
+        self.expect(re.escape(command) + r"\n", timeout)
+        start = self.pos
+        m = self.expect(r"(?m)^" + re.escape(PROMPT), timeout)
+        return self.buf[start:m.start()]
+
+    def close(self, timeout=20):
+        try:
+            self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        self.log.close()
+        return self.proc.returncode

@@ -1,0 +1,85 @@
+#!/usr/bin/env python3
+"""Boot lazyos on QEMU, use the shell as a person would, run the in-guest
+test suites, and report `N passed, N failed` (each smoke check counts as one,
+each in-guest test as one).
+
+usage: smoke.py --log FILE [--readme FILE] [--suite CMD]... -- QEMU-ARGV...
+"""
+import argparse
+import re
+import sys
+
+from guest import Guest, GuestTimeout, PROMPT
+
+
+def wc_counts(path):
+    data = open(path, "rb").read()
+    return (data.count(b"\n"), len(data.split()), len(data))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--log", required=True, help="console log file")
+    ap.add_argument("--readme", help="host copy of /README, for wc")
+    ap.add_argument("--suite", action="append", default=[],
+                    help="in-guest command printing 'N passed, N failed'")
+    ap.add_argument("--boot-timeout", type=float, default=120)
+    ap.add_argument("--suite-timeout", type=float, default=900)
+    ap.add_argument("qemu", nargs="+", help="QEMU command line")
+    args = ap.parse_args()
+
+    passed = failed = 0
+
+    def check(name, ok, detail=""):
+        nonlocal passed, failed
+        if ok:
+            passed += 1
+            print(f"smoke {name}: ok")
+        else:
+            failed += 1
+            print(f"smoke {name}: FAILED {detail}")
+
+    g = Guest(args.qemu, args.log)
+    try:
+        g.expect(r"lazyos: booting", args.boot_timeout)
+        g.expect(r"(?m)^" + re.escape(PROMPT), args.boot_timeout)
+        check("boot to prompt", True)
+
+        out = g.run("echo hi")
+        check("echo", out.strip() == "hi", repr(out))
+        out = g.run("ls")
+        check("ls", "README" in out and "sh" in out.split(), repr(out[:200]))
+        out = g.run("mkdir d; echo x > d/f; cat d/f")
+        check("mkdir/redirect/cat", out.strip() == "x", repr(out))
+        if args.readme:
+            out = g.run("cat README | wc")
+            want = wc_counts(args.readme)
+            got = tuple(int(x) for x in out.split()[:3]) if out.split() else ()
+            check("cat README | wc", got == want, f"{out!r} want {want}")
+        out = g.run("echo abc | grep b")
+        check("pipe to grep", out.strip() == "abc", repr(out))
+
+        for suite in args.suite:
+            g.send(suite + "\n")
+            m = g.expect(r"(?m)^(?:\S+: )?(\d+) passed, (\d+) failed",
+                         args.suite_timeout)
+            p, f = int(m.group(1)), int(m.group(2))
+            passed += p
+            failed += f
+            print(f"smoke suite '{suite}': {p} passed, {f} failed")
+            g.expect(r"(?m)^" + re.escape(PROMPT), 60)
+
+        g.send("halt\n")
+        rc = g.close()
+        check("halt ends QEMU", rc == 0, f"exit status {rc}")
+    except GuestTimeout as e:
+        check("guest responds", False, str(e))
+        g.proc.kill()
+        g.close()
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
