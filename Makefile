@@ -20,6 +20,12 @@ LD      := $(CROSS)ld
 OBJCOPY := $(CROSS)objcopy
 QEMU    ?= qemu-system-riscv64
 HOSTCC  ?= cc
+# `make V=1` shows full commands.
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
 
 COMMON_CFLAGS := -mcmodel=medany -ffreestanding -fno-common -nostdlib \
     -fno-builtin -fno-stack-protector -fno-pie -no-pie -O2 -g \
@@ -40,7 +46,7 @@ KOBJS := $(patsubst %.S,$(B)/%.o,$(KERNEL_ASM)) \
     $(patsubst %.c,$(B)/%.o,$(KERNEL_C) $(DRIVER_C)) $(B)/driver_table.o
 
 UPROGS := init sh echo cat ls grep wc mkdir rm ln kill halt free ps \
-    usertests
+    lazybench usertests
 ULIB   := $(U)/start.o $(U)/ulib.o $(U)/printf.o $(U)/umalloc.o $(U)/usys.o
 UBINS  := $(addprefix $(U)/_,$(UPROGS))
 FS_FILES := $(B)/README $(UBINS)
@@ -65,19 +71,23 @@ $(B)/driver_table.c: boards/$(BOARD)/board.mk
 # ---- kernel ----
 $(B)/%.o: %.c | $(GEN)/syscall_table.h
 	@mkdir -p $(@D)
-	$(CC) $(KCFLAGS) -c -o $@ $<
+	@echo "  CC      $<"
+	$(Q)$(CC) $(KCFLAGS) -c -o $@ $<
 $(B)/%.o: %.S
 	@mkdir -p $(@D)
-	$(CC) $(KCFLAGS) -c -o $@ $<
+	@echo "  CC      $<"
+	$(Q)$(CC) $(KCFLAGS) -c -o $@ $<
 $(B)/driver_table.o: $(B)/driver_table.c
-	$(CC) $(KCFLAGS) -c -o $@ $<
+	@echo "  CC      $<"
+	$(Q)$(CC) $(KCFLAGS) -c -o $@ $<
 
 $(B)/kernel.ld: linker/kernel.ld.S boards/$(BOARD)/board.mk
 	@mkdir -p $(@D)
 	$(CC) -E -P -x c -DLOAD_ADDR=$(LOAD_ADDR) $< -o $@
 
 $(B)/kernel.elf: $(KOBJS) $(B)/kernel.ld
-	$(LD) -z max-page-size=4096 -T $(B)/kernel.ld -o $@ $(KOBJS)
+	@echo "  LD      $@"
+	$(Q)$(LD) -z max-page-size=4096 -T $(B)/kernel.ld -o $@ $(KOBJS)
 	@echo "kernel: $$($(CROSS)size $@ | awk 'NR==2 { printf "text %d data %d bss %d bytes", $$1, $$2, $$3 }')"
 
 # The raw image U-Boot's booti takes: it starts with the RISC-V Image header.
@@ -87,30 +97,41 @@ $(B)/kernel.bin: $(B)/kernel.elf
 # ---- user programs ----
 $(U)/%.o: user/%.c
 	@mkdir -p $(@D)
-	$(CC) $(UCFLAGS) -c -o $@ $<
+	@echo "  CC      $<"
+	$(Q)$(CC) $(UCFLAGS) -c -o $@ $<
 $(U)/%.o: user/%.S
 	@mkdir -p $(@D)
-	$(CC) $(UCFLAGS) -c -o $@ $<
+	@echo "  CC      $<"
+	$(Q)$(CC) $(UCFLAGS) -c -o $@ $<
 $(U)/usys.o: $(GEN)/usys.S
 	@mkdir -p $(@D)
-	$(CC) $(UCFLAGS) -c -o $@ $<
+	@echo "  CC      $<"
+	$(Q)$(CC) $(UCFLAGS) -c -o $@ $<
 $(U)/usertests/%.o: user/usertests/%.c
 	@mkdir -p $(@D)
-	$(CC) $(UCFLAGS) -c -o $@ $<
+	@echo "  CC      $<"
+	$(Q)$(CC) $(UCFLAGS) -c -o $@ $<
 
 UT_OBJS := $(patsubst user/usertests/%.c,$(U)/usertests/%.o,$(wildcard user/usertests/*.c))
 $(U)/_usertests: $(UT_OBJS) $(ULIB) user/user.ld
-	$(LD) -z max-page-size=4096 -T user/user.ld -o $@ $(ULIB) $(UT_OBJS)
+	@echo "  LD      $@"
+	$(Q)$(LD) -z max-page-size=4096 -T user/user.ld -o $@ $(ULIB) $(UT_OBJS)
+$(U)/_sh: $(U)/sh.o $(U)/sh_parse.o $(ULIB) user/user.ld
+	@echo "  LD      $@"
+	$(Q)$(LD) -z max-page-size=4096 -T user/user.ld -o $@ $(ULIB) $(U)/sh.o $(U)/sh_parse.o
 $(U)/_%: $(U)/%.o $(ULIB) user/user.ld
-	$(LD) -z max-page-size=4096 -T user/user.ld -o $@ $(ULIB) $<
+	@echo "  LD      $@"
+	$(Q)$(LD) -z max-page-size=4096 -T user/user.ld -o $@ $(ULIB) $<
 
 # ---- file system ----
 $(H)/mkfs: tools/mkfs.c kernel/fs.h kernel/param.h
 	@mkdir -p $(@D)
-	$(HOSTCC) -std=gnu11 -Wall -Wextra -Werror -O2 -I. -o $@ $<
+	@echo "  HOSTCC  $@"
+	$(Q)$(HOSTCC) -std=gnu11 -Wall -Wextra -Werror -O2 -I. -o $@ $<
 $(H)/fsck: tools/fsck.c kernel/fs.h kernel/param.h
 	@mkdir -p $(@D)
-	$(HOSTCC) -std=gnu11 -Wall -Wextra -Werror -O2 -I. -o $@ $<
+	@echo "  HOSTCC  $@"
+	$(Q)$(HOSTCC) -std=gnu11 -Wall -Wextra -Werror -O2 -I. -o $@ $<
 
 # The README goes in as /README, so `cat README | wc` works in the guest.
 $(B)/README: README.md
@@ -141,10 +162,16 @@ print-qemu:
 	@echo $(QEMU) $(QEMU_OPTS)
 
 # ---- tests ----
-HOST_TESTS := $(H)/test_fdt
+HOST_TESTS := $(H)/test_fdt $(H)/test_vm
+VM_TEST_SRCS := kernel/kalloc.c kernel/vm.c kernel/uvm.c kernel/vmfault.c
+$(H)/test_vm: tests/host/test_vm.c $(VM_TEST_SRCS) tests/host/hosttest.h
+	@mkdir -p $(@D)
+	@echo "  HOSTCC  $@"
+	$(Q)$(HOSTCC) $(HOSTCFLAGS) -o $@ tests/host/test_vm.c $(VM_TEST_SRCS)
 $(H)/test_fdt: tests/host/test_fdt.c kernel/fdt.c kernel/fdt_machine.c tests/host/hosttest.h
 	@mkdir -p $(@D)
-	$(HOSTCC) $(HOSTCFLAGS) -o $@ tests/host/test_fdt.c kernel/fdt.c kernel/fdt_machine.c
+	@echo "  HOSTCC  $@"
+	$(Q)$(HOSTCC) $(HOSTCFLAGS) -o $@ tests/host/test_fdt.c kernel/fdt.c kernel/fdt_machine.c
 
 check: deps all $(HOST_TESTS) $(H)/fsck
 	@tests/check.sh $(BOARD)

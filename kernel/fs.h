@@ -6,6 +6,8 @@
 #ifndef LAZYOS_FS_H
 #define LAZYOS_FS_H
 
+#include "param.h"
+
 #define BSIZE 1024           // file-system block size in bytes
 #define ROOTINO 1            // inode number of "/"
 #define FSMAGIC 0x4c415a59   // "LAZY" read as a little-endian word

@@ -84,6 +84,7 @@ ref_of(void *pa)
 void
 kalloc_init(const struct machine *m)
 {
+    memset(&mem, 0, sizeof(mem)); // a fresh start (host tests re-run it)
     initlock(&mem.lock, "kalloc");
     struct machine local = *m; // plus the arrays carved below
     for (int i = 0; i < m->nmem && i < MACHINE_MAX_MEM; i++) {

@@ -11,7 +11,7 @@ int memcmp(const void *a, const void *b, uint64 n);
 uint64 strlen(const char *s);
 int strcmp(const char *a, const char *b);
 int strncmp(const char *a, const char *b, uint64 n);
-char *strncpy(char *dst, const char *src, int n);
+char *strncpy(char *dst, const char *src, uint64 n);
 // Copies at most n-1 bytes and always NUL-terminates (n > 0).
 char *safestrcpy(char *dst, const char *src, int n);
 // Zeroes one page-aligned page, 64 bytes per loop iteration.

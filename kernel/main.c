@@ -23,7 +23,7 @@ extern void secondary_entry(void);
 
 static struct fdt boot_fdt;
 static struct machine machine;
-static volatile int boot_done; // set when secondaries may start scheduling
+static int boot_done; // set when secondaries may start scheduling
 
 // Ranges the page allocator must never hand out, beyond the tree's own.
 static void
@@ -64,8 +64,9 @@ start_harts(uint32 boot_hartid)
                    r.error);
             continue;
         }
-        while (!cpus[idx].started)
-            ; // keep cpus[] indices dense: one hart at a time
+        // One hart at a time keeps cpus[] indices dense.
+        while (!__atomic_load_n(&cpus[idx].started, __ATOMIC_ACQUIRE))
+            ;
         ncpu++;
     }
 }
@@ -118,8 +119,7 @@ kmain(uint64 hartid, uint64 fdt_pa)
     cpus[0].started = 1;
     start_harts(hartid);
     printf("lazyos: %d harts running\n", ncpu);
-    __sync_synchronize();
-    boot_done = 1;
+    __atomic_store_n(&boot_done, 1, __ATOMIC_RELEASE);
     scheduler();
 }
 
@@ -130,9 +130,8 @@ kmain_secondary(uint64 hartid, uint64 idx)
     trap_init_hart();
     irq_init_hart();
     timer_init_hart();
-    __sync_synchronize();
-    cpus[idx].started = 1;
-    while (!boot_done)
+    __atomic_store_n(&cpus[idx].started, 1, __ATOMIC_RELEASE);
+    while (!__atomic_load_n(&boot_done, __ATOMIC_ACQUIRE))
         ;
     scheduler();
 }

@@ -173,6 +173,7 @@ forkret(void)
     if (first) {
         first = 0;
         fsinit(ROOTDEV);
+        p->cwd = namei("/");
         char *argv[] = {"init", 0};
         if (exec("/init", argv) < 0)
             panic("cannot exec /init");

@@ -36,6 +36,7 @@ run() { # name command...
 }
 
 run host-fdt build/host/test_fdt ../shared/dtb
+run host-vm build/host/test_vm
 run host-mkfs sh tests/host/test_mkfs.sh build/host/mkfs build/host/fsck
 if [ "$board" = qemu-virt ]; then
     run smoke-virt python3 tests/smoke/smoke.py --log "$out/console-virt.log" \

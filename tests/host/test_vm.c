@@ -1,0 +1,287 @@
+// Host tests of the page allocator and the Sv39 user-memory logic (kalloc.c,
+// vm.c, uvm.c, vmfault.c) over fake RAM from malloc. Locks, the current
+// process and panic are stubbed here; the code under test is the kernel's.
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdlib.h>
+
+#include "hosttest.h"
+#include "kernel/types.h"
+#include "kernel/riscv.h"
+#include "kernel/memlayout.h"
+#include "kernel/param.h"
+#include "kernel/spinlock.h"
+#include "kernel/proc.h"
+#include "kernel/machine.h"
+#include "kernel/kalloc.h"
+#include "kernel/vm.h"
+
+#define RAM_SIZE (16UL << 20)
+
+// ---- stubs for what the code under test calls ----
+static struct proc fake_proc;
+static struct proc *current = &fake_proc;
+static jmp_buf panic_jmp;
+static int expect_panic;
+
+struct proc *
+myproc(void)
+{
+    return current;
+}
+void initlock(struct spinlock *lk, const char *name) { lk->name = name; }
+void acquire(struct spinlock *lk) { lk->locked = 1; }
+void release(struct spinlock *lk) { lk->locked = 0; }
+void page_zero(void *p) { memset(p, 0, PGSIZE); }
+void page_copy(void *d, const void *s) { memcpy(d, s, PGSIZE); }
+
+int
+machine_reserve(struct machine *m, uint64 base, uint64 size)
+{
+    if (m->nresv == MACHINE_MAX_RESV)
+        return -1;
+    m->resv[m->nresv].base = base;
+    m->resv[m->nresv].size = size;
+    m->nresv++;
+    return 0;
+}
+
+void
+panic(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    if (!expect_panic) {
+        printf("unexpected panic: ");
+        vprintf(fmt, ap);
+        printf("\n");
+        abort();
+    }
+    va_end(ap);
+    longjmp(panic_jmp, 1);
+}
+
+// ---- fixture ----
+static uint8 *ram;
+
+// Fresh allocator over RAM_SIZE of junk-filled memory, so that a page
+// handed out without zeroing shows up as non-zero bytes.
+static void
+setup(uint64 ram_bytes)
+{
+    static struct machine m;
+    if (ram == 0)
+        ram = aligned_alloc(2UL << 20, RAM_SIZE);
+    memset(ram, 0xA5, RAM_SIZE);
+    memset(&m, 0, sizeof(m));
+    m.mem[0].base = (uint64)ram;
+    m.mem[0].size = ram_bytes;
+    m.nmem = 1;
+    kalloc_init(&m);
+    memset(&fake_proc, 0, sizeof(fake_proc));
+    current = &fake_proc;
+}
+
+// A process-like address space: one text page at 0x1000, heap above.
+static pagetable_t
+new_space(uint64 heap_start, uint64 brk)
+{
+    pagetable_t pt = uvm_create();
+    CHECK(pt != 0);
+    CHECK_EQ(uvm_alloc(pt, 0x1000, 0x2000, PTE_R | PTE_X), 0);
+    fake_proc.pagetable = pt;
+    fake_proc.heap_start = heap_start;
+    fake_proc.sz = brk;
+    return pt;
+}
+
+static int
+page_is_zero(uint64 pa)
+{
+    for (uint64 i = 0; i < PGSIZE; i++)
+        if (((uint8 *)pa)[i])
+            return 0;
+    return 1;
+}
+
+// ---- tests ----
+static void
+test_kalloc_counts_and_refs(void)
+{
+    setup(RAM_SIZE);
+    uint64 total = kalloc_total_pages();
+    CHECK(total > 4000 && total < RAM_SIZE / PGSIZE); // minus the ref array
+    CHECK_EQ(kalloc_free_pages(), total);
+    void *a = kzalloc();
+    CHECK(a != 0 && page_is_zero((uint64)a));
+    CHECK_EQ(kalloc_free_pages(), total - 1);
+    kpage_ref(a);
+    CHECK_EQ(kpage_refcount(a), 2);
+    kfree(a);
+    CHECK_EQ(kalloc_free_pages(), total - 1); // one reference left
+    kfree(a);
+    CHECK_EQ(kalloc_free_pages(), total);
+    expect_panic = 1;
+    int panicked = setjmp(panic_jmp);
+    if (!panicked)
+        kfree(a); // double free
+    expect_panic = 0;
+    CHECK(panicked);
+}
+
+static void
+test_kalloc_exhaustion(void)
+{
+    setup(64 * PGSIZE);
+    uint64 n = 0;
+    while (kalloc())
+        n++;
+    CHECK_EQ(n, kalloc_total_pages());
+    CHECK_EQ(kalloc_free_pages(), 0);
+    CHECK(kzalloc() == 0);
+}
+
+static void
+test_fault_rules(void)
+{
+    setup(RAM_SIZE);
+    uint64 heap = 0x4000, brk = heap + (1UL << 30);
+    pagetable_t pt = new_space(heap, brk);
+    CHECK_EQ(vmfault(pt, heap - 1, 1), VMFAULT_BAD);  // below the heap
+    CHECK_EQ(vmfault(pt, 0x1000, 1), VMFAULT_BAD);    // text, mapped
+    CHECK_EQ(vmfault(pt, brk, 1), VMFAULT_BAD);       // at the break
+    CHECK_EQ(vmfault(pt, MAXVA + 5, 0), VMFAULT_BAD); // far above
+    CHECK_EQ(vmfault(pt, heap + 123, 0), VMFAULT_OK);
+    CHECK_EQ(vmfault(pt, heap + 456, 0), VMFAULT_BAD); // mapped now
+    uint64 pa = walkaddr(pt, heap);
+    CHECK(pa != 0 && page_is_zero(pa));
+    pte_t *pte = vm_walk(pt, heap, 0);
+    CHECK_EQ(PTE_FLAGS(*pte),
+             PTE_V | PTE_R | PTE_W | PTE_U | PTE_A | PTE_D); // never X
+    CHECK_EQ(fake_proc.faults, 1);
+    CHECK_EQ(fake_proc.resident, 1);
+    struct proc other = fake_proc;
+    current = &other;
+    other.pagetable = uvm_create();
+    CHECK_EQ(vmfault(pt, heap + PGSIZE, 1), VMFAULT_BAD); // not our table
+    uvm_free(other.pagetable);
+    current = &fake_proc;
+    uvm_free(pt);
+    CHECK_EQ(kalloc_free_pages(), kalloc_total_pages());
+}
+
+static void
+test_sparse_heap_copy_and_free(void)
+{
+    setup(RAM_SIZE);
+    uint64 heap = 0x4000, brk = heap + (1UL << 30);
+    uint64 start = kalloc_free_pages();
+    pagetable_t pt = new_space(heap, brk);
+    uint64 before = kalloc_free_pages();
+    int touches = 0;
+    for (uint64 va = heap; va < brk; va += 4UL << 20, touches++) {
+        CHECK_EQ(vmfault(pt, va, 1), VMFAULT_OK);
+        *(uint64 *)walkaddr(pt, va) = va;
+    }
+    uint64 used = before - kalloc_free_pages();
+    // 256 data pages plus one leaf table each (4 MiB apart) and a few more.
+    CHECK(used >= (uint64)touches && used <= 2 * (uint64)touches + 4);
+    uint64 parent_pages = start - kalloc_free_pages(); // root included
+
+    pagetable_t child = uvm_create();
+    before = kalloc_free_pages();
+    CHECK_EQ(uvm_copy(pt, child), 0);
+    // Exactly what exists: every page the parent holds but its root.
+    CHECK_EQ(before - kalloc_free_pages(), parent_pages - 1);
+    CHECK_EQ(*(uint64 *)walkaddr(child, heap + (4UL << 20)),
+             heap + (4UL << 20));
+    CHECK(walkaddr(child, heap + PGSIZE) == 0); // untouched stays lazy
+    CHECK(walkaddr(child, heap) != walkaddr(pt, heap)); // private copy
+
+    // Shrinking frees exactly the pages that exist above the new break.
+    uint64 freed = uvm_dealloc(pt, brk, heap + (8UL << 20) + 1);
+    CHECK_EQ(freed, (uint64)touches - 3); // keeps 0, 4 and 8 MiB pages
+    CHECK(walkaddr(pt, heap + (8UL << 20)) != 0);
+    CHECK(walkaddr(pt, heap + (12UL << 20)) == 0);
+    uvm_free(child);
+    uvm_free(pt);
+    CHECK_EQ(kalloc_free_pages(), kalloc_total_pages());
+}
+
+static void
+test_huge_sparse_walk_is_cheap(void)
+{
+    setup(RAM_SIZE);
+    // A break near the top of the address space with two touched pages:
+    // copy and free must cost a handful of pages, not 64 million PTEs.
+    uint64 heap = 0x4000, brk = USER_HEAP_TOP;
+    pagetable_t pt = new_space(heap, brk);
+    CHECK_EQ(vmfault(pt, heap, 1), VMFAULT_OK);
+    CHECK_EQ(vmfault(pt, brk - 1, 1), VMFAULT_OK);
+    pagetable_t child = uvm_create();
+    uint64 before = kalloc_free_pages();
+    CHECK_EQ(uvm_copy(pt, child), 0);
+    CHECK(before - kalloc_free_pages() <= 3 + 2 * 2 + 1);
+    CHECK_EQ(uvm_dealloc(child, brk, heap), 2);
+    uvm_free(child);
+    uvm_free(pt);
+    CHECK_EQ(kalloc_free_pages(), kalloc_total_pages());
+}
+
+static void
+test_copy_functions(void)
+{
+    setup(RAM_SIZE);
+    uint64 heap = 0x4000, brk = heap + 3 * PGSIZE;
+    pagetable_t pt = new_space(heap, brk);
+    char msg[] = "across a page boundary";
+    uint64 at = heap + PGSIZE - 6; // never touched: copyout faults it in
+    CHECK_EQ(copyout(pt, at, msg, sizeof(msg)), 0);
+    CHECK_EQ(fake_proc.faults, 2);
+    char back[64];
+    CHECK_EQ(copyinstr(pt, back, at, sizeof(back)), 0);
+    CHECK_STR(back, msg);
+    CHECK_EQ(copyinstr(pt, back, at, 5), -1); // no NUL within 5 bytes
+    CHECK_EQ(copyin(pt, back, heap + 2 * PGSIZE, 8), 0); // lazy read: zeros
+    CHECK_EQ(back[0], 0);
+    CHECK_EQ(copyout(pt, brk - 4, msg, 8), -1);  // runs past the break
+    CHECK_EQ(copyout(pt, 0x1000, msg, 1), -1);   // text is not writable
+    CHECK_EQ(copyin(pt, back, 0x1000, 1), 0);    // but readable
+    CHECK_EQ(copyin(pt, back, heap - 1, 2), -1); // guard, below the heap
+    CHECK_EQ(copyin(pt, back, 0, 1), -1);        // null page
+    CHECK_EQ(copyout(pt, TRAPFRAME, msg, 1), -1);
+    CHECK_EQ(copyout(pt, ~0UL - 3, msg, 1), -1);
+    uvm_free(pt);
+    CHECK_EQ(kalloc_free_pages(), kalloc_total_pages());
+}
+
+static void
+test_out_of_memory(void)
+{
+    setup(48 * PGSIZE);
+    uint64 heap = 0x4000, brk = heap + (1UL << 30);
+    pagetable_t pt = new_space(heap, brk);
+    int r, n = 0;
+    while ((r = vmfault(pt, heap + n * PGSIZE, 1)) == VMFAULT_OK)
+        n++;
+    CHECK_EQ(r, VMFAULT_NOMEM);
+    CHECK(n > 30);
+    CHECK_EQ(uvm_alloc(pt, 0x10000000, 0x10004000, PTE_R), -1);
+    uvm_free(pt);
+    CHECK_EQ(kalloc_free_pages(), kalloc_total_pages());
+}
+
+int
+main(void)
+{
+    static const struct ht_test tests[] = {
+        HT_TEST(test_kalloc_counts_and_refs),
+        HT_TEST(test_kalloc_exhaustion),
+        HT_TEST(test_fault_rules),
+        HT_TEST(test_sparse_heap_copy_and_free),
+        HT_TEST(test_huge_sparse_walk_is_cheap),
+        HT_TEST(test_copy_functions),
+        HT_TEST(test_out_of_memory),
+    };
+    return HT_RUN(tests);
+}
