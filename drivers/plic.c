@@ -5,12 +5,6 @@
 #include "kernel/klib.h"
 #include "kernel/printf.h"
 
-// Will move to fdt.h (implemented in kernel/fdt.c): the index of the entry of
-// ctrl_node's "interrupts-extended" that targets hart `hartid` with `cause`
-// (for a PLIC, the context number), or -1 if there is none.
-extern int fdt_irq_context(const struct fdt *f, int ctrl_node, uint32 hartid,
-                           uint32 cause);
-
 // Register map (PLIC spec, "riscv,plic0"); all registers are 32 bits.
 #define PLIC_PRIORITY 0x0  // + 4 * source
 #define PLIC_ENABLE 0x2000 // + 0x80 * context: one bit per source

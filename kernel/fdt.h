@@ -64,6 +64,13 @@ int fdt_irq(const struct fdt *f, int node);
 // A u32 property, or `dflt` when absent or malformed.
 uint32 fdt_getprop_u32(const struct fdt *f, int node, const char *name, uint32 dflt);
 
+// Index of the "interrupts-extended" entry of an interrupt controller node
+// (e.g. the PLIC) that targets hart `hartid` with interrupt `cause` (9 =
+// S-mode external, 11 = M-mode external), i.e. the PLIC context number; -1
+// if none. Entries OpenSBI blanked to 0xffffffff still count as contexts.
+int fdt_irq_context(const struct fdt *f, int ctrl_node, uint32 hartid,
+                    uint32 cause);
+
 // Memory reservation block entry `index`. Returns 0, or -1 past the end.
 int fdt_rsvmap_entry(const struct fdt *f, int index, uint64 *addr, uint64 *size);
 

@@ -26,6 +26,8 @@ extern struct superblock sb;
 void fsinit(int dev);
 void iinit(void);
 struct inode *ialloc(uint dev, short type); // 0 when no inode is free
+// The in-memory inode for (dev, inum), unlocked; 0 when the table is full.
+struct inode *iget(uint dev, uint inum);
 struct inode *idup(struct inode *ip);
 void ilock(struct inode *ip);
 void iunlock(struct inode *ip);

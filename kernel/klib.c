@@ -180,16 +180,22 @@ page_zero(void *page)
     word_t *w = page;
     word_t *end = w + PGSIZE / sizeof(word_t);
 
-    for (; w < end; w += 8) {
-        w[0] = 0;
-        w[1] = 0;
-        w[2] = 0;
-        w[3] = 0;
-        w[4] = 0;
-        w[5] = 0;
-        w[6] = 0;
-        w[7] = 0;
+    // 512 bytes (eight 64-byte cache lines) per iteration: 64 stores and
+    // two loop instructions, so zeroing a page costs about 530 instructions.
+#define ZERO8(o)                                                               \
+    w[(o) + 0] = 0, w[(o) + 1] = 0, w[(o) + 2] = 0, w[(o) + 3] = 0,            \
+    w[(o) + 4] = 0, w[(o) + 5] = 0, w[(o) + 6] = 0, w[(o) + 7] = 0
+    for (; w < end; w += 64) {
+        ZERO8(0);
+        ZERO8(8);
+        ZERO8(16);
+        ZERO8(24);
+        ZERO8(32);
+        ZERO8(40);
+        ZERO8(48);
+        ZERO8(56);
     }
+#undef ZERO8
 }
 
 // Both pages page-aligned and distinct. All eight loads are issued before

@@ -14,7 +14,7 @@ int strncmp(const char *a, const char *b, uint64 n);
 char *strncpy(char *dst, const char *src, uint64 n);
 // Copies at most n-1 bytes and always NUL-terminates (n > 0).
 char *safestrcpy(char *dst, const char *src, int n);
-// Zeroes one page-aligned page, 64 bytes per loop iteration.
+// Zeroes one page-aligned page, 512 bytes per loop iteration.
 void page_zero(void *page);
 // Copies one page-aligned page, 64 bytes per loop iteration.
 void page_copy(void *dst, const void *src);

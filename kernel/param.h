@@ -14,7 +14,8 @@
 #define MAXPATH 128       // path length, including the NUL
 #define MAXOPBLOCKS 10    // blocks one file-system operation may write
 #define LOGSIZE (MAXOPBLOCKS * 3) // blocks in the on-disk log
-#define NBUF (MAXOPBLOCKS * 3)    // buffer cache entries
+#define NBUF (MAXOPBLOCKS * 5)    // buffer cache entries (> LOGSIZE: a full
+                                  // log pins LOGSIZE buffers)
 #define FSSIZE 16384      // default file-system size in blocks (mkfs)
 #define USERSTACK 1       // user stack pages (xv6 layout: one page)
 

@@ -38,24 +38,14 @@ proc_init(void)
     }
 }
 
-int
-cpuid(void)
-{
-    return r_tp();
-}
-
-struct cpu *
-mycpu(void)
-{
-    return &cpus[cpuid()];
-}
-
 struct proc *
 myproc(void)
 {
-    push_off(); // keep tp and cpus[] consistent while we read them
+    // Interrupts off for the two loads, so a preemption cannot move us to
+    // another hart between reading tp and using it.
+    uint64 on = intr_save();
     struct proc *p = mycpu()->proc;
-    pop_off();
+    intr_restore(on);
     return p;
 }
 
@@ -278,10 +268,9 @@ setkilled(struct proc *p)
 int
 killed(struct proc *p)
 {
-    acquire(&p->lock);
-    int k = p->killed;
-    release(&p->lock);
-    return k;
+    // killed only ever goes from 0 to 1, so a racy read is at worst one
+    // trap late; the lock would cost every system call two lock round trips.
+    return __atomic_load_n(&p->killed, __ATOMIC_RELAXED);
 }
 
 int

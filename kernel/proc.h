@@ -25,6 +25,7 @@ struct cpu {
 };
 extern struct cpu cpus[NCPU];
 extern int ncpu; // harts running the kernel
+struct proc;
 
 // Saved user registers, one page per process, mapped at TRAPFRAME in the
 // user page table. trampoline.S knows these offsets: keep them in step.
@@ -86,8 +87,21 @@ struct proc *proc_alloc(void);
 // Releases everything a slot holds and marks it UNUSED; p->lock held.
 void proc_free(struct proc *p);
 
-struct cpu *mycpu(void); // interrupts must be off
-int cpuid(void);         // index into cpus[]; interrupts must be off
+// Index into cpus[] of this hart; interrupts must be off (or the caller
+// must not care if the thread moves to another hart right after).
+static inline int
+cpuid(void)
+{
+    return r_tp();
+}
+
+static inline struct cpu *
+mycpu(void)
+{
+    return &cpus[cpuid()];
+}
+
+// The process running on this hart, or 0.
 struct proc *myproc(void);
 
 void proc_init(void);

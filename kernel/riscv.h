@@ -94,6 +94,22 @@ intr_off(void)
     w_sstatus(r_sstatus() & ~SSTATUS_SIE);
 }
 
+// Turns interrupts off and returns whether they were on, in one instruction.
+static inline uint64
+intr_save(void)
+{
+    uint64 x;
+    asm volatile("csrrci %0, sstatus, 2" : "=r"(x)::"memory");
+    return x & SSTATUS_SIE;
+}
+
+static inline void
+intr_restore(uint64 was_on)
+{
+    if (was_on)
+        asm volatile("csrsi sstatus, 2" ::: "memory");
+}
+
 static inline int
 intr_get(void)
 {
