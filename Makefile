@@ -51,7 +51,7 @@ ULIB   := $(U)/start.o $(U)/ulib.o $(U)/printf.o $(U)/umalloc.o $(U)/usys.o
 UBINS  := $(addprefix $(U)/_,$(UPROGS))
 FS_FILES := $(B)/README $(UBINS)
 
-.PHONY: all kernel qemu qemu-gdb check deps clean format print-qemu
+.PHONY: all kernel qemu qemu-gdb check bench deps clean format print-qemu
 all: $(B)/kernel.elf $(B)/kernel.bin $(FS_IMG)
 kernel: $(B)/kernel.elf $(B)/kernel.bin
 
@@ -156,6 +156,13 @@ qemu-gdb: deps all
 
 deps:
 	@tools/deps.sh
+
+# Figures in guest instructions: one hart, and -icount so that rdinstret
+# counts exactly and every run gives the same numbers.
+bench: deps all
+	@python3 tests/smoke/bench.py --log $(B)/bench-console.log -- \
+	    $(QEMU) $(subst -smp $(QEMU_SMP),-smp 1,$(QEMU_OPTS)) \
+	    -icount shift=0,align=off,sleep=off
 
 # The QEMU command line, for the test scripts.
 print-qemu:

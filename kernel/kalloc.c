@@ -1,5 +1,7 @@
 // Physical page allocator: every RAM bank from the device tree, less the
-// reserved ranges, on one free list; a 16-bit reference count per page.
+// reserved ranges; a 16-bit reference count per page. Pages never handed
+// out yet are taken from untouched runs in address order, freed pages from
+// a free list, so boot does not touch every page of RAM.
 // Knows nothing of page tables or processes.
 #include "types.h"
 #include "riscv.h"
@@ -19,10 +21,20 @@ struct free_page {
     struct free_page *next;
 };
 
+// A run of pages that have never been allocated: [next, end).
+struct fresh_run {
+    uint64 next;
+    uint64 end;
+};
+#define MAX_RUNS (MACHINE_MAX_MEM + MACHINE_MAX_RESV + 1)
+
 static struct {
     struct spinlock lock;
-    struct free_page *free;
-    uint64 nfree;
+    struct free_page *free;  // pages given back by kfree
+    struct fresh_run run[MAX_RUNS];
+    int nrun;
+    int cur;                 // run[] index fresh pages come from now
+    uint64 nfree;            // free-list pages plus pages left in runs
     uint64 total;
     struct ram_bank bank[MACHINE_MAX_MEM];
     int nbank;
@@ -108,11 +120,16 @@ kalloc_init(const struct machine *m)
                 b->ref[n] = 1;
                 continue;
             }
-            struct free_page *fp = (struct free_page *)pa;
-            fp->next = mem.free;
-            mem.free = fp;
             b->ref[n] = 0;
             mem.nfree++;
+            if (mem.nrun > 0 && mem.run[mem.nrun - 1].end == pa) {
+                mem.run[mem.nrun - 1].end += PGSIZE;
+            } else if (mem.nrun < MAX_RUNS) {
+                mem.run[mem.nrun].next = pa;
+                mem.run[mem.nrun++].end = pa + PGSIZE;
+            } else {
+                panic("kalloc: memory map too fragmented");
+            }
         }
     }
     mem.total = mem.nfree;
@@ -125,6 +142,16 @@ kalloc(void)
     struct free_page *fp = mem.free;
     if (fp) {
         mem.free = fp->next;
+    } else {
+        while (mem.cur < mem.nrun &&
+               mem.run[mem.cur].next == mem.run[mem.cur].end)
+            mem.cur++;
+        if (mem.cur < mem.nrun) {
+            fp = (struct free_page *)mem.run[mem.cur].next;
+            mem.run[mem.cur].next += PGSIZE;
+        }
+    }
+    if (fp) {
         mem.nfree--;
         *ref_of(fp) = 1;
     }

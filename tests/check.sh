@@ -10,8 +10,8 @@ total_pass=0 total_fail=0
 # Adds the counts from the last "N passed, N failed" line of a log.
 tally() { # name log status
     line=$(grep -E '(^|: )[0-9]+ passed, [0-9]+ failed' "$2" | tail -n 1)
-    p=$(echo "$line" | sed -E 's/.*[^0-9]?([0-9]+) passed.*/\1/')
-    f=$(echo "$line" | sed -E 's/.* ([0-9]+) failed.*/\1/')
+    p=$(echo "$line" | sed -E 's/^(.*[^0-9])?([0-9]+) passed.*/\2/')
+    f=$(echo "$line" | sed -E 's/^.* ([0-9]+) failed.*/\1/')
     if [ -z "$line" ]; then
         p=0 f=1
         echo "check: $1 printed no result line (exit $3); see $2"
@@ -37,7 +37,7 @@ run() { # name command...
 
 run host-fdt build/host/test_fdt ../shared/dtb
 run host-vm build/host/test_vm
-run host-mkfs sh tests/host/test_mkfs.sh build/host/mkfs build/host/fsck
+run host-mkfs bash tests/host/test_mkfs.sh build/host/mkfs build/host/fsck
 if [ "$board" = qemu-virt ]; then
     run smoke-virt python3 tests/smoke/smoke.py --log "$out/console-virt.log" \
         --readme README.md --suite usertests -- \

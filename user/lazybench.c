@@ -47,12 +47,12 @@ report(const char *name, uint64 value, const char *unit)
     printf("bench %s %lu %s\n", name, value, unit);
 }
 
-// fork + child exit + wait, for a process with a 1 GiB break of which
-// `touched` pages have been written.
+// fork + child exit + wait, for a process whose break is `heap` bytes
+// above where it started, of which `touched` pages have been written.
 static uint64
-fork_exit_cost(int touched)
+fork_exit_cost(long heap, int touched)
 {
-    char *base = grow(GIB);
+    char *base = grow(heap);
     if (base == 0) {
         printf("lazybench: sbrk(1 GiB) failed\n");
         exit(1);
@@ -96,20 +96,23 @@ main(void)
     uint64 eager_total = instret() - t0;
     shrink_to(brk0);
 
-    uint64 fork1 = fork_exit_cost(1);
-    uint64 fork1000 = fork_exit_cost(1000);
+    uint64 fork0 = fork_exit_cost(0, 0);
+    uint64 fork1 = fork_exit_cost(GIB, 1);
+    uint64 fork1000 = fork_exit_cost(GIB, 1000);
     uint64 fault = fault_total / TOUCH_PAGES, eager = eager_total / TOUCH_PAGES;
 
     report("sbrk_1GiB", sbrk_cost, "instructions");
     report("fault_per_page", fault, "instructions");
     report("eager_touch_per_page", eager, "instructions");
     report("fault_overhead_per_page", fault - eager, "instructions");
+    report("fork_exit_no_heap", fork0, "instructions");
     report("fork_exit_1GiB_break_1_page", fork1, "instructions");
     report("fork_exit_1GiB_break_1000_pages", fork1000, "instructions");
     printf("\n%-40s %14s\n", "lazybench (guest instructions)", "value");
     printf("%-40s %14lu\n", "sbrk(1 GiB)", sbrk_cost);
     printf("%-40s %14lu\n", "demand-zero fault, per page", fault);
     printf("%-40s %14lu\n", "touch of a present page", eager);
+    printf("%-40s %14lu\n", "fork+exit+wait, no heap", fork0);
     printf("%-40s %14lu\n", "fork+exit+wait, 1 GiB break, 1 page", fork1);
     printf("%-40s %14lu\n", "fork+exit+wait, 1 GiB break, 1000 pages",
            fork1000);
