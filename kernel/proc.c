@@ -38,17 +38,6 @@ proc_init(void)
     }
 }
 
-struct proc *
-myproc(void)
-{
-    // Interrupts off for the two loads, so a preemption cannot move us to
-    // another hart between reading tp and using it.
-    uint64 on = intr_save();
-    struct proc *p = mycpu()->proc;
-    intr_restore(on);
-    return p;
-}
-
 static int
 alloc_pid(void)
 {
@@ -265,13 +254,6 @@ setkilled(struct proc *p)
     release(&p->lock);
 }
 
-int
-killed(struct proc *p)
-{
-    // killed only ever goes from 0 to 1, so a racy read is at worst one
-    // trap late; the lock would cost every system call two lock round trips.
-    return __atomic_load_n(&p->killed, __ATOMIC_RELAXED);
-}
 
 int
 either_copyout(int user_dst, uint64 dst, const void *src, uint64 len)

@@ -101,8 +101,17 @@ mycpu(void)
     return &cpus[cpuid()];
 }
 
-// The process running on this hart, or 0.
-struct proc *myproc(void);
+// The process running on this hart, or 0. Interrupts are off for the two
+// loads, so a preemption cannot move us to another hart between reading tp
+// and using it. Inline: every system call asks several times.
+static inline struct proc *
+myproc(void)
+{
+    uint64 on = intr_save();
+    struct proc *p = mycpu()->proc;
+    intr_restore(on);
+    return p;
+}
 
 void proc_init(void);
 // Creates the first process, which execs /init.
@@ -121,7 +130,13 @@ void exit(int status) __attribute__((noreturn));
 int wait(uint64 status_va);// child pid, or -1 (no children, bad pointer)
 int kill(int pid);         // 0, or -1 if there is no such process
 void setkilled(struct proc *p);
-int killed(struct proc *p);
+// Nonzero once p has been killed. killed only ever goes from 0 to 1, so a
+// racy read is at worst one trap late; no lock needed.
+static inline int
+killed(struct proc *p)
+{
+    return __atomic_load_n(&p->killed, __ATOMIC_RELAXED);
+}
 // Grows or shrinks the break by n bytes; returns the old break or -1.
 int64 growproc(int64 n);
 // Kills the current process with one console line giving pid, name, why,

@@ -62,38 +62,38 @@ user_page(pagetable_t pt, uint64 va, int write)
     return PTE2PA(*pte);
 }
 
-int
-copyout(pagetable_t pt, uint64 dstva, const void *src, uint64 len)
+// Moves len bytes between kernel buffer kbuf and user address va, a page
+// at a time (user pages are not contiguous in physical memory).
+static int
+copy_user(pagetable_t pt, uint64 va, char *kbuf, uint64 len, int to_user)
 {
     while (len > 0) {
-        uint64 pa = user_page(pt, dstva, 1);
+        uint64 pa = user_page(pt, va, to_user);
         if (pa == 0)
             return -1;
-        uint64 off = dstva % PGSIZE;
+        uint64 off = va % PGSIZE;
         uint64 n = PGSIZE - off < len ? PGSIZE - off : len;
-        memmove((void *)(pa + off), src, n);
+        if (to_user)
+            memmove((void *)(pa + off), kbuf, n);
+        else
+            memmove(kbuf, (void *)(pa + off), n);
         len -= n;
-        src = (const char *)src + n;
-        dstva += n;
+        kbuf += n;
+        va += n;
     }
     return 0;
 }
 
 int
+copyout(pagetable_t pt, uint64 dstva, const void *src, uint64 len)
+{
+    return copy_user(pt, dstva, (char *)src, len, 1);
+}
+
+int
 copyin(pagetable_t pt, void *dst, uint64 srcva, uint64 len)
 {
-    while (len > 0) {
-        uint64 pa = user_page(pt, srcva, 0);
-        if (pa == 0)
-            return -1;
-        uint64 off = srcva % PGSIZE;
-        uint64 n = PGSIZE - off < len ? PGSIZE - off : len;
-        memmove(dst, (void *)(pa + off), n);
-        len -= n;
-        dst = (char *)dst + n;
-        srcva += n;
-    }
-    return 0;
+    return copy_user(pt, srcva, dst, len, 0);
 }
 
 int

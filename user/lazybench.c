@@ -75,6 +75,9 @@ main(void)
     char *brk0 = sbrk(0);
 
     uint64 t0 = instret();
+    getpid();
+    uint64 getpid_cost = instret() - t0;
+    t0 = instret();
     char *p = sbrk(GIB);
     uint64 sbrk_cost = instret() - t0;
     shrink_to(brk0);
@@ -101,6 +104,7 @@ main(void)
     uint64 fork1000 = fork_exit_cost(GIB, 1000);
     uint64 fault = fault_total / TOUCH_PAGES, eager = eager_total / TOUCH_PAGES;
 
+    report("syscall_getpid", getpid_cost, "instructions");
     report("sbrk_1GiB", sbrk_cost, "instructions");
     report("fault_per_page", fault, "instructions");
     report("eager_touch_per_page", eager, "instructions");
@@ -109,6 +113,8 @@ main(void)
     report("fork_exit_1GiB_break_1_page", fork1, "instructions");
     report("fork_exit_1GiB_break_1000_pages", fork1000, "instructions");
     printf("\n%-40s %14s\n", "lazybench (guest instructions)", "value");
+    printf("%-40s %14lu\n", "getpid() (system call round trip)",
+           getpid_cost);
     printf("%-40s %14lu\n", "sbrk(1 GiB)", sbrk_cost);
     printf("%-40s %14lu\n", "demand-zero fault, per page", fault);
     printf("%-40s %14lu\n", "touch of a present page", eager);

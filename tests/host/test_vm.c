@@ -20,15 +20,10 @@
 
 // ---- stubs for what the code under test calls ----
 static struct proc fake_proc;
-static struct proc *current = &fake_proc;
 static jmp_buf panic_jmp;
 static int expect_panic;
-
-struct proc *
-myproc(void)
-{
-    return current;
-}
+struct cpu cpus[NCPU]; // myproc() is cpus[0].proc on the host
+#define current (cpus[0].proc)
 void initlock(struct spinlock *lk, const char *name) { lk->name = name; }
 void acquire(struct spinlock *lk) { lk->locked = 1; }
 void release(struct spinlock *lk) { lk->locked = 0; }
@@ -79,7 +74,7 @@ setup(uint64 ram_bytes)
     m.nmem = 1;
     kalloc_init(&m);
     memset(&fake_proc, 0, sizeof(fake_proc));
-    current = &fake_proc;
+    cpus[0].proc = &fake_proc;
 }
 
 // A process-like address space: one text page at 0x1000, heap above.
