@@ -51,7 +51,8 @@ ULIB   := $(U)/start.o $(U)/ulib.o $(U)/printf.o $(U)/umalloc.o $(U)/usys.o
 UBINS  := $(addprefix $(U)/_,$(UPROGS))
 FS_FILES := $(B)/README $(UBINS)
 
-.PHONY: all kernel qemu qemu-gdb check bench deps clean format print-qemu
+.PHONY: all kernel qemu qemu-gdb check bench deps clean format print-qemu \
+    sd-image
 all: $(B)/kernel.elf $(B)/kernel.bin $(FS_IMG)
 kernel: $(B)/kernel.elf $(B)/kernel.bin
 
@@ -142,15 +143,22 @@ $(FS_IMG): $(H)/mkfs $(FS_FILES)
 	@mkdir -p $(@D)
 	$(H)/mkfs $@ $(FS_FILES)
 
+# The SD-card image a board boots from (flash.sh writes the same to a card).
+SD_IMG := $(B)/sd.img
+$(SD_IMG): flash.sh $(B)/kernel.bin $(FS_IMG) $(wildcard boards/$(BOARD)/*)
+	@rm -f $@
+	./flash.sh --board $(BOARD) --image $@
+sd-image: $(SD_IMG)
+
 # ---- running ----
 QEMU_OPTS = -machine $(QEMU_MACHINE) -smp $(QEMU_SMP) -m $(QEMU_MEM) \
     -bios $(QEMU_BIOS) -kernel $(B)/kernel.elf -nographic $(QEMU_DISK)
 
-qemu: deps all
+qemu: deps all $(QEMU_DEPS)
 	@echo "*** lazyos on QEMU $(QEMU_MACHINE); Ctrl-A X quits QEMU ***"
 	$(QEMU) $(QEMU_OPTS)
 
-qemu-gdb: deps all
+qemu-gdb: deps all $(QEMU_DEPS)
 	@echo "*** gdb-multiarch $(B)/kernel.elf -ex 'target remote :1234' ***"
 	$(QEMU) $(QEMU_OPTS) -S -gdb tcp::1234
 
@@ -180,7 +188,7 @@ $(H)/test_fdt: tests/host/test_fdt.c kernel/fdt.c kernel/fdt_machine.c tests/hos
 	@echo "  HOSTCC  $@"
 	$(Q)$(HOSTCC) $(HOSTCFLAGS) -o $@ tests/host/test_fdt.c kernel/fdt.c kernel/fdt_machine.c
 
-check: deps all $(HOST_TESTS) $(H)/fsck
+check: deps all $(HOST_TESTS) $(H)/fsck $(SD_IMG)
 	@tests/check.sh $(BOARD)
 
 clean:

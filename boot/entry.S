@@ -9,7 +9,11 @@
         .section .text.head, "ax"
         .globl _start
 _start:
+        # A full 4-byte jump: a compressed one would shift the header.
+        .option push
+        .option norvc
         j       boot_hart_entry         # code0
+        .option pop
         .word   0                       # code1
         .dword  0x200000                # text_offset: RAM base + 2 MiB
         .dword  kernel_image_size       # image_size (text+data+bss)

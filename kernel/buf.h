@@ -30,5 +30,9 @@ void bunpin(struct buf *b);
 void blkdev_rw_block(uint blockno, void *data, int write);
 // Picks the root disk among the registered ones; 0, or -1 if there is none.
 int blkdev_init(void);
+// Finds the file system's partition on the root disk (GPT, MBR or the whole
+// disk). Reads the disk, so it runs in the first process; panics if a
+// partition table names nothing usable.
+void blkdev_find_fs(void);
 
 #endif

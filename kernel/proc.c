@@ -16,6 +16,7 @@
 #include "exec.h"
 #include "inode.h"
 #include "log.h"
+#include "buf.h"
 
 struct cpu cpus[NCPU];
 int ncpu;
@@ -151,6 +152,7 @@ forkret(void)
     fpu_switch_in(p);
     if (first) {
         first = 0;
+        blkdev_find_fs();
         fsinit(ROOTDEV);
         p->cwd = namei("/");
         char *argv[] = {"init", 0};

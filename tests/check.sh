@@ -38,10 +38,15 @@ run() { # name command...
 run host-fdt build/host/test_fdt ../shared/dtb
 run host-vm build/host/test_vm
 run host-mkfs bash tests/host/test_mkfs.sh build/host/mkfs build/host/fsck
+run host-flash bash tests/host/test_flash.sh
 if [ "$board" = qemu-virt ]; then
     run smoke-virt python3 tests/smoke/smoke.py --log "$out/console-virt.log" \
         --readme README.md --suite usertests -- \
         $(make -s --no-print-directory BOARD="$board" print-qemu)
+    # The board flow: OpenSBI fw_jump, U-Boot, boot.scr and booti from the
+    # SD image flash.sh makes, file system found in its GPT partition.
+    run smoke-uboot python3 tests/smoke/uboot.py --shell \
+        --image "build/$board/sd.img" --log "$out/console-uboot.log"
 fi
 
 echo "$total_pass passed, $total_fail failed"

@@ -1,0 +1,28 @@
+# lazyos boot script for U-Boot on the VisionFive 2. flash.sh compiles it with
+#   mkimage -A riscv -O linux -T script -C none -d boot.cmd boot.scr
+# Mainline U-Boot's boot scan and our uEnv.txt (vendor U-Boot) both set
+# devtype, devnum and distro_bootpart to the FAT partition (mmc 1:3).
+echo "lazyos: boot.scr on ${devtype} ${devnum}:${distro_bootpart}"
+echo "lazyos: loading kernel.bin to ${kernel_addr_r}"
+load ${devtype} ${devnum}:${distro_bootpart} ${kernel_addr_r} kernel.bin
+setenv lazyos_initrd -
+if test -e ${devtype} ${devnum}:${distro_bootpart} initrd; then
+    load ${devtype} ${devnum}:${distro_bootpart} ${ramdisk_addr_r} initrd
+    setenv lazyos_initrd ${ramdisk_addr_r}:${filesize}
+    echo "lazyos: initrd at ${lazyos_initrd}"
+fi
+# booti will not start a kernel without a device tree. Prefer the board's
+# own tree when flash.sh --dtb put one on the FAT (the vendor U-Boot's
+# control tree describes the SD controller the old way); else hand over the
+# tree U-Boot itself runs on. U-Boot fixes up memory and /chosen either way.
+if test -e ${devtype} ${devnum}:${distro_bootpart} lazyos.dtb; then
+    load ${devtype} ${devnum}:${distro_bootpart} ${fdt_addr_r} lazyos.dtb
+    setenv lazyos_fdt ${fdt_addr_r}
+    echo "lazyos: device tree lazyos.dtb at ${lazyos_fdt}"
+else
+    setenv lazyos_fdt ${fdtcontroladdr}
+    echo "lazyos: no lazyos.dtb, using the U-Boot tree at ${lazyos_fdt}"
+fi
+echo "lazyos: booti ${kernel_addr_r} ${lazyos_initrd} ${lazyos_fdt}"
+booti ${kernel_addr_r} ${lazyos_initrd} ${lazyos_fdt}
+echo "lazyos: booti failed, the kernel was not started"
