@@ -8,7 +8,9 @@
 #include "buf.h"
 #include "printf.h"
 #include "kalloc.h"
+#include "klib.h"
 #include "partition.h"
+#include "ramdisk.h"
 
 #define MAX_BLKDEVS 4
 #define SECTOR 512
@@ -44,7 +46,12 @@ blkdev_init(void)
 {
     if (ndisks == 0)
         return -1;
+    // An initrd is there because someone loaded it for us: it wins.
     root = &disks[0];
+    for (int i = 0; i < ndisks; i++)
+        if (strcmp(disks[i].name, RAMDISK_NAME) == 0)
+            root = &disks[i];
+    printf("blkdev: root disk %s\n", root->name);
     fs_len = root->nsectors; // until blkdev_find_fs() looks closer
     return 0;
 }

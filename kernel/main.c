@@ -17,6 +17,7 @@
 #include "buf.h"
 #include "inode.h"
 #include "file.h"
+#include "ramdisk.h"
 
 extern char kernel_start[], kernel_end[];
 extern void secondary_entry(void);
@@ -98,6 +99,7 @@ kmain(uint64 hartid, uint64 fdt_pa)
     kvm_init(&machine);
     console_set_stdout_node(machine.stdout_node);
     driver_probe_all(&boot_fdt);
+    ramdisk_init(machine.initrd_start, machine.initrd_end);
     kvm_init_hart();
     trap_init();
     trap_init_hart();

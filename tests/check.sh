@@ -43,6 +43,12 @@ if [ "$board" = qemu-virt ]; then
     run smoke-virt python3 tests/smoke/smoke.py --log "$out/console-virt.log" \
         --readme README.md --suite usertests -- \
         $(make -s --no-print-directory BOARD="$board" print-qemu)
+    # No disk at all: the file system comes as an initrd, as a board whose
+    # storage driver fails would boot.
+    run smoke-initrd python3 tests/smoke/smoke.py \
+        --log "$out/console-initrd.log" --readme README.md -- \
+        $(make -s --no-print-directory BOARD="$board" print-qemu \
+            QEMU_DISK="-initrd build/$board/fs.img")
     # The board flow: OpenSBI fw_jump, U-Boot, boot.scr and booti from the
     # SD image flash.sh makes, file system found in its GPT partition.
     run smoke-uboot python3 tests/smoke/uboot.py --shell \
