@@ -13,6 +13,7 @@ GEN     := build/gen
 U       := build/user
 H       := build/host
 FS_IMG  := $(B)/fs.img
+DISK_IMG := $(B)/disk.img
 
 CROSS   ?= riscv64-unknown-elf-
 CC      := $(CROSS)gcc
@@ -42,6 +43,11 @@ KERNEL_ASM := boot/entry.S kernel/trampoline.S kernel/kernelvec.S \
     kernel/swtch.S kernel/fpregs.S
 KERNEL_C   := $(wildcard kernel/*.c)
 DRIVER_C   := $(addprefix drivers/,$(addsuffix .c,$(DRIVERS)))
+# Code a driver needs that is no driver of its own: the SD-card protocol
+# spoken over the SiFive SPI controller.
+ifneq ($(filter spi_sifive,$(DRIVERS)),)
+DRIVER_C   += drivers/sd_spi.c
+endif
 KOBJS := $(patsubst %.S,$(B)/%.o,$(KERNEL_ASM)) \
     $(patsubst %.c,$(B)/%.o,$(KERNEL_C) $(DRIVER_C)) $(B)/driver_table.o
 
@@ -150,15 +156,20 @@ $(SD_IMG): flash.sh $(B)/kernel.bin $(FS_IMG) $(wildcard boards/$(BOARD)/*)
 	./flash.sh --board $(BOARD) --image $@
 sd-image: $(SD_IMG)
 
+# The disk QEMU writes to: a copy of the board's image, made again whenever
+# that image is rebuilt, kept across boots otherwise.
+$(DISK_IMG): $(QEMU_DISK_SRC)
+	cp $< $@
+
 # ---- running ----
 QEMU_OPTS = -machine $(QEMU_MACHINE) -smp $(QEMU_SMP) -m $(QEMU_MEM) \
     -bios $(QEMU_BIOS) -kernel $(B)/kernel.elf -nographic $(QEMU_DISK)
 
-qemu: deps all $(QEMU_DEPS)
+qemu: deps all $(DISK_IMG)
 	@echo "*** lazyos on QEMU $(QEMU_MACHINE); Ctrl-A X quits QEMU ***"
 	$(QEMU) $(QEMU_OPTS)
 
-qemu-gdb: deps all $(QEMU_DEPS)
+qemu-gdb: deps all $(DISK_IMG)
 	@echo "*** gdb-multiarch $(B)/kernel.elf -ex 'target remote :1234' ***"
 	$(QEMU) $(QEMU_OPTS) -S -gdb tcp::1234
 
@@ -167,7 +178,7 @@ deps:
 
 # Figures in guest instructions: one hart, and -icount so that rdinstret
 # counts exactly and every run gives the same numbers.
-bench: deps all
+bench: deps all $(DISK_IMG)
 	@python3 tests/smoke/bench.py --log $(B)/bench-console.log -- \
 	    $(QEMU) $(subst -smp $(QEMU_SMP),-smp 1,$(QEMU_OPTS)) \
 	    -icount shift=0,align=off,sleep=off
@@ -177,7 +188,24 @@ print-qemu:
 	@echo $(QEMU) $(QEMU_OPTS)
 
 # ---- tests ----
-HOST_TESTS := $(H)/test_fdt $(H)/test_vm
+HOST_TESTS := $(H)/test_fdt $(H)/test_vm $(H)/test_sd_spi $(H)/test_uart_sifive \
+    $(H)/test_boards
+# Every driver, matched against every board's tree by kernel/driver.c.
+BOARDS_TEST_SRCS := tests/host/test_boards.c kernel/driver.c kernel/fdt.c \
+    kernel/fdt_machine.c $(wildcard drivers/*.c)
+$(H)/test_boards: $(BOARDS_TEST_SRCS) tests/host/hosttest.h $(wildcard boards/*/board.mk)
+	@mkdir -p $(@D)
+	@echo "  HOSTCC  $@"
+	$(Q)$(HOSTCC) $(HOSTCFLAGS) -o $@ $(BOARDS_TEST_SRCS)
+$(H)/test_sd_spi: tests/host/test_sd_spi.c drivers/sd_spi.c drivers/sd_spi.h tests/host/hosttest.h
+	@mkdir -p $(@D)
+	@echo "  HOSTCC  $@"
+	$(Q)$(HOSTCC) $(HOSTCFLAGS) -o $@ tests/host/test_sd_spi.c drivers/sd_spi.c
+# The test includes drivers/uart_sifive.c itself, to reach its static parts.
+$(H)/test_uart_sifive: tests/host/test_uart_sifive.c drivers/uart_sifive.c kernel/fdt.c tests/host/hosttest.h
+	@mkdir -p $(@D)
+	@echo "  HOSTCC  $@"
+	$(Q)$(HOSTCC) $(HOSTCFLAGS) -o $@ tests/host/test_uart_sifive.c kernel/fdt.c
 VM_TEST_SRCS := kernel/kalloc.c kernel/vm.c kernel/uvm.c kernel/vmfault.c
 $(H)/test_vm: tests/host/test_vm.c $(VM_TEST_SRCS) tests/host/hosttest.h
 	@mkdir -p $(@D)

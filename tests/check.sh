@@ -37,22 +37,50 @@ run() { # name command...
 
 run host-fdt build/host/test_fdt ../shared/dtb
 run host-vm build/host/test_vm
+run host-boards build/host/test_boards ../shared/dtb
+run host-sd-spi build/host/test_sd_spi
+run host-uart-sifive build/host/test_uart_sifive ../shared/dtb
 run host-mkfs bash tests/host/test_mkfs.sh build/host/mkfs build/host/fsck
 run host-flash bash tests/host/test_flash.sh
 if [ "$board" = qemu-virt ]; then
+    # Each boot gets a fresh copy of the images: the tests write to them.
+    cp "build/$board/fs.img" "$out/disk.img"
+    cp "build/$board/fs.img" "$out/initrd.img"
+    cp "build/$board/sd.img" "$out/sd.img"
     run smoke-virt python3 tests/smoke/smoke.py --log "$out/console-virt.log" \
         --readme README.md --suite usertests -- \
-        $(make -s --no-print-directory BOARD="$board" print-qemu)
+        $(make -s --no-print-directory BOARD="$board" print-qemu \
+            DISK_IMG="$out/disk.img")
+    # Everything usertests did to the disk must leave a consistent file system.
+    run fsck-after-usertests sh -c \
+        "build/host/fsck '$out/disk.img' && echo '1 passed, 0 failed' ||
+         echo '0 passed, 1 failed'"
     # No disk at all: the file system comes as an initrd, as a board whose
     # storage driver fails would boot.
     run smoke-initrd python3 tests/smoke/smoke.py \
         --log "$out/console-initrd.log" --readme README.md -- \
         $(make -s --no-print-directory BOARD="$board" print-qemu \
-            QEMU_DISK="-initrd build/$board/fs.img")
+            QEMU_DISK="-initrd $out/initrd.img")
     # The board flow: OpenSBI fw_jump, U-Boot, boot.scr and booti from the
     # SD image flash.sh makes, file system found in its GPT partition.
     run smoke-uboot python3 tests/smoke/uboot.py --shell \
-        --image "build/$board/sd.img" --log "$out/console-uboot.log"
+        --image "$out/sd.img" --log "$out/console-uboot.log"
+fi
+
+if [ "$board" = qemu-virt ]; then
+    # The HiFive Unleashed model: SiFive UART, file system on an SD card
+    # over SPI, hart 0 without an MMU. Its firmware cannot power off.
+    b=qemu-sifive-u
+    if make -s --no-print-directory BOARD=$b all sd-image > "$out/build-$b.log" 2>&1; then
+        cp "build/$b/sd.img" "$out/sd-$b.img"
+        run smoke-sifive-u python3 tests/smoke/smoke.py --no-poweroff \
+            --log "$out/console-$b.log" --readme README.md --suite usertests -- \
+            $(make -s --no-print-directory BOARD=$b print-qemu \
+                DISK_IMG="$out/sd-$b.img")
+    else
+        echo "check: building $b failed; see $out/build-$b.log"
+        total_fail=$((total_fail + 1))
+    fi
 fi
 
 echo "$total_pass passed, $total_fail failed"

@@ -3,7 +3,7 @@
 RAM_BASE     := 0x80000000
 LOAD_ADDR    := 0x80200000
 # Drivers linked into the kernel, named after their files in drivers/.
-DRIVERS      := plic uart_sifive spi_sifive sd_spi
+DRIVERS      := plic uart_sifive spi_sifive
 # No QEMU model of this board (qemu-sifive-u is its older sibling).
 
 # ---- SD card, as flash.sh lays it out (GPT) ----

@@ -8,5 +8,8 @@ QEMU_SMP     ?= 4
 QEMU_MEM     ?= 512M
 # QEMU's own OpenSBI (fw_dynamic) starts the kernel ELF as its payload.
 QEMU_BIOS    ?= default
-QEMU_DISK    = -drive file=$(FS_IMG),if=none,format=raw,id=disk0 \
+# QEMU boots a working copy (DISK_IMG) of this image, so fs.img stays as
+# mkfs made it.
+QEMU_DISK_SRC = $(FS_IMG)
+QEMU_DISK    = -drive file=$(DISK_IMG),if=none,format=raw,id=disk0 \
                -device virtio-blk-device,drive=disk0,bus=virtio-mmio-bus.0
