@@ -1,0 +1,213 @@
+// usertests main: picks tests from the per-file tables, runs each in its
+// own child under a watchdog, checks free pages around it, prints a summary.
+#include "ut.h"
+
+static const struct ut_test *const ut_tables[] = {
+    ut_proc_tests, ut_pipe_tests, ut_file_tests,  ut_dir_tests, ut_args_tests,
+    ut_exec_tests, ut_mem_tests,  ut_fault_tests, ut_smp_tests, 0,
+};
+
+static struct procinfo ut_procs[NPROC];
+
+// After a timeout: every live process with a larger pid than ours was
+// forked after us, so it is one of the hung test's descendants.
+static void
+ut_kill_descendants(void)
+{
+    int n = procinfo(ut_procs, NPROC);
+    int me = getpid();
+
+    for (int i = 0; i < n; i++)
+        if (ut_procs[i].pid > me)
+            kill(ut_procs[i].pid);
+}
+
+// Waits for the test child; a watchdog exit first means a timeout.
+// Returns the test's status, or 1 after printing why it failed.
+static int
+ut_collect(const struct ut_test *t, int pid, int dog)
+{
+    int status = 0, w, timed_out = 0;
+    char num[24];
+
+    for (;;) {
+        w = wait(&status);
+        if (w == pid)
+            break;
+        if (w < 0) {
+            ut_line("FAIL ", t->name, ": lost the test process", (char *)0);
+            return 1;
+        }
+        if (w == dog) {
+            dog = -1;
+            timed_out = 1;
+            kill(pid);
+            ut_kill_descendants();
+        }
+    }
+    if (dog > 0) {
+        kill(dog);
+        while ((w = wait(0)) != dog && w >= 0)
+            ;
+    }
+    if (timed_out) {
+        ut_itoa(t->slow ? UT_TICKS_SLOW : UT_TICKS_FAST, num);
+        ut_line("FAIL ", t->name, ": timed out after ", num, " ticks",
+                (char *)0);
+        return 1;
+    }
+    if (status == -1)
+        ut_line("FAIL ", t->name, ": killed by the kernel", (char *)0);
+    else if (status != 0 && status != 1)
+        ut_line("FAIL ", t->name, ": exit status ", ut_itoa(status, num),
+                (char *)0);
+    return status;
+}
+
+// Pages may come back a little late when init reaps an orphaned
+// grandchild, so a difference is only final after a short grace period.
+static int
+ut_leak_check(const struct ut_test *t, uint64 before)
+{
+    uint64 after = ut_free_pages();
+    char num[24];
+
+    for (int tries = 0; after != before && tries < 20; tries++) {
+        sleep(1);
+        after = ut_free_pages();
+    }
+    if (after == before)
+        return 0;
+    ut_line("FAIL ", t->name, ": leaked ",
+            ut_itoa((int64)before - (int64)after, num), " pages", (char *)0);
+    return 1;
+}
+
+// Returns 1 when the test passed.
+static int
+ut_run(const struct ut_test *t)
+{
+    uint64 before = ut_free_pages();
+    int dog, pid, bad;
+
+    dog = fork();
+    if (dog == 0) {
+        sleep(t->slow ? UT_TICKS_SLOW : UT_TICKS_FAST);
+        exit(0);
+    }
+    pid = fork();
+    if (pid == 0) {
+        ut_name = t->name;
+        t->fn();
+        exit(0);
+    }
+    if (pid < 0 || dog < 0) {
+        ut_line("FAIL ", t->name, ": runner cannot fork", (char *)0);
+        if (pid > 0)
+            kill(pid);
+        while (wait(0) >= 0)
+            ;
+        bad = 1;
+    } else {
+        bad = ut_collect(t, pid, dog) != 0;
+    }
+    bad |= ut_leak_check(t, before);
+    ut_line("test ", t->name, bad ? ": FAILED" : ": ok", (char *)0);
+    return !bad;
+}
+
+// Before the first measurement, fill the process table once with
+// throw-away children: whatever the kernel sets up for good on a slot's
+// first use must not count against the first test to use that slot.
+static void
+ut_warm_up(void)
+{
+    int fds[2], n = 0, pid;
+    char c;
+
+    if (pipe(fds) < 0)
+        return;
+    while (n < NPROC && (pid = fork()) >= 0) {
+        if (pid == 0) {
+            close(fds[1]);
+            read(fds[0], &c, 1);
+            exit(0);
+        }
+        n++;
+    }
+    close(fds[1]);
+    close(fds[0]);
+    while (wait(0) >= 0)
+        ;
+}
+
+static const struct ut_test *
+ut_find(const char *name)
+{
+    for (int i = 0; ut_tables[i]; i++)
+        for (const struct ut_test *t = ut_tables[i]; t->fn; t++)
+            if (strcmp(t->name, name) == 0)
+                return t;
+    return 0;
+}
+
+// Named tests run in the order given, slow or not.
+static void
+ut_run_named(int argc, char **argv, int *passed, int *failed)
+{
+    const struct ut_test *t;
+
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "-q") == 0)
+            continue;
+        t = ut_find(argv[i]);
+        if (t == 0) {
+            ut_line("usertests: no test ", argv[i], (char *)0);
+            (*failed)++;
+        } else if (ut_run(t)) {
+            (*passed)++;
+        } else {
+            (*failed)++;
+        }
+    }
+}
+
+static void
+ut_run_all(int quick, int *passed, int *failed)
+{
+    for (int i = 0; ut_tables[i]; i++) {
+        for (const struct ut_test *t = ut_tables[i]; t->fn; t++) {
+            if (quick && t->slow)
+                continue;
+            if (ut_run(t))
+                (*passed)++;
+            else
+                (*failed)++;
+        }
+    }
+}
+
+int
+main(int argc, char **argv)
+{
+    int quick = 0, named = 0, passed = 0, failed = 0;
+    char p[24], f[24];
+
+    ut_heap_start = (uint64)sbrk(0);
+    if (argc >= 2 && strcmp(argv[1], "-argcheck") == 0)
+        ut_argcheck(argc, argv);
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "-q") == 0)
+            quick = 1;
+        else
+            named = 1;
+    }
+    ut_warm_up();
+    if (named)
+        ut_run_named(argc, argv, &passed, &failed);
+    else
+        ut_run_all(quick, &passed, &failed);
+    ut_line("usertests: ", ut_itoa(passed, p), " passed, ", ut_itoa(failed, f),
+            " failed", (char *)0);
+    exit(failed ? 1 : 0);
+}

@@ -1,0 +1,243 @@
+// What the kernel must kill, and only that process: accesses outside the
+// address space or against page permissions, bad instructions, running
+// out of memory. Each case runs in its own child (UT_KILLED).
+#include "ut.h"
+
+#define GIB (1UL << 30)
+
+// c.ret, for the no-execute tests: if it runs, the call just returns.
+static uchar ret_data[4] = {0x82, 0x80, 0, 0};
+
+static void
+fault_null(void)
+{
+    UT_KILLED(ut_load, 0);
+    UT_KILLED(ut_store, 0);
+    UT_KILLED(ut_load, 1);
+    UT_KILLED(ut_store, PGSIZE - 1);
+}
+
+static void
+fault_above_break(void)
+{
+    uint64 brk = (uint64)sbrk(0);
+    int pid;
+
+    UT_KILLED(ut_load, brk);
+    UT_KILLED(ut_store, brk);
+    UT_KILLED(ut_store, brk + PGSIZE);
+    UT_KILLED(ut_load, brk + GIB);
+    // Ten more bytes make the first page legal, not the next one.
+    sbrk(10);
+    UT_KILLED(ut_store, brk + PGSIZE);
+    pid = UT_FORK();
+    if (pid == 0) {
+        ut_store(brk + 5);
+        exit(0);
+    }
+    UT_EQ(UT_WAIT(pid), 0);
+}
+
+// The page below the one-page stack is a guard page.
+static void
+fault_guard(void)
+{
+    int local;
+    uint64 guard = PGROUNDDOWN((uint64)&local) - PGSIZE;
+
+    UT_KILLED(ut_load, guard);
+    UT_KILLED(ut_store, guard);
+    UT_KILLED(ut_store, guard + PGSIZE - 1);
+}
+
+static int
+fault_recurse(int depth)
+{
+    volatile char pad[256];
+
+    pad[0] = (char)depth;
+    pad[255] = pad[0];
+    if (depth > 1000000)
+        return pad[255];
+    return fault_recurse(depth + 1) + pad[255];
+}
+
+static void
+fault_recurse_fn(uint64 arg)
+{
+    fault_recurse((int)arg);
+}
+
+// Running off the stack hits the guard page rather than the data below.
+static void
+fault_stack_overflow(void)
+{
+    UT_KILLED(fault_recurse_fn, 0);
+}
+
+static void
+fault_text_store(void)
+{
+    UT_KILLED(ut_store, (uint64)fault_text_store);
+    UT_KILLED(ut_store, (uint64)ut_load);
+}
+
+// Kernel RAM, the trapframe and trampoline (mapped, but not for user
+// mode), MAXVA and addresses above it.
+static void
+fault_kernel(void)
+{
+    UT_KILLED(ut_store, 0x80000000UL);
+    UT_KILLED(ut_load, 0x80000000UL);
+    UT_KILLED(ut_load, 0x80200000UL);
+    UT_KILLED(ut_load, UT_TRAPFRAME);
+    UT_KILLED(ut_store, UT_TRAPFRAME + 8);
+    UT_KILLED(ut_load, UT_TRAMPOLINE);
+    UT_KILLED(ut_store, MAXVA);
+    UT_KILLED(ut_load, 0x3000000000UL);
+    UT_KILLED(ut_load, 0xffffffffffff0000UL);
+}
+
+static void
+fault_exec_stack(uint64 arg)
+{
+    uchar code[4] = {0x82, 0x80, 0, 0};
+
+    ut_call((uint64)code);
+}
+
+// Heap, stack and data pages are never executable.
+static void
+fault_noexec(void)
+{
+    uchar *heap = (uchar *)sbrk(PGSIZE);
+
+    heap[0] = 0x82;
+    heap[1] = 0x80;
+    UT_KILLED(ut_call, (uint64)heap);
+    UT_KILLED(fault_exec_stack, 0);
+    UT_KILLED(ut_call, (uint64)ret_data);
+}
+
+static void
+fault_illegal_fn(uint64 arg)
+{
+    asm volatile(".4byte 0");
+}
+
+static void
+fault_ebreak_fn(uint64 arg)
+{
+    asm volatile("ebreak");
+}
+
+static void
+fault_csr_fn(uint64 arg)
+{
+    uint64 x;
+
+    asm volatile("csrr %0, sstatus" : "=r"(x));
+    (void)x;
+}
+
+// Traps other than page faults and system calls kill too.
+static void
+fault_bad_insn(void)
+{
+    UT_KILLED(fault_illegal_fn, 0);
+    UT_KILLED(fault_ebreak_fn, 0);
+    UT_KILLED(fault_csr_fn, 0);
+}
+
+// Grows the break past all of RAM and touches page after page: the
+// kernel must kill us when memory runs out.
+static void
+oom_toucher(uint64 arg)
+{
+    struct meminfo m;
+    uint64 need;
+    char *base = sbrk(0);
+
+    ut_meminfo(&m);
+    need = (m.total_pages + 1024) * PGSIZE;
+    for (uint64 got = 0; got < need; got += GIB)
+        if (sbrk(GIB) == (char *)-1)
+            exit(3);
+    for (uint64 off = 0; off < need; off += PGSIZE)
+        base[off] = 1;
+}
+
+static void
+fault_oom(void)
+{
+    uint64 before = ut_free_pages();
+
+    UT_KILLED(oom_toucher, 0);
+    UT_EQ(ut_free_pages(), before);
+}
+
+// Three at once: each is killed in turn; all the pages come back.
+static void
+fault_oom_three(void)
+{
+    uint64 before = ut_free_pages();
+    int pid, status;
+
+    for (int i = 0; i < 3; i++) {
+        pid = UT_FORK();
+        if (pid == 0) {
+            oom_toucher(0);
+            exit(2);
+        }
+    }
+    for (int i = 0; i < 3; i++) {
+        UT_CHECK(wait(&status) > 0);
+        UT_EQ(status, -1);
+    }
+    UT_EQ(ut_free_pages(), before);
+}
+
+// With 60% of free memory resident, fork cannot copy us: it fails and
+// gives back every page it took on the way.
+static void
+fault_fork_oom(void)
+{
+    uint64 pages, before;
+    char *base;
+    int pid, r;
+
+    pid = UT_FORK();
+    if (pid == 0) {
+        pages = ut_free_pages() * 3 / 5;
+        base = sbrk(0);
+        for (uint64 got = 0; got < pages * PGSIZE; got += 1 << 28)
+            UT_CHECK(sbrk(1 << 28) != (char *)-1);
+        for (uint64 i = 0; i < pages; i++)
+            base[i * PGSIZE] = 1;
+        before = ut_free_pages();
+        r = fork();
+        if (r == 0)
+            exit(0);
+        if (r > 0)
+            wait(0);
+        UT_EQ(r, -1);
+        UT_EQ(ut_free_pages(), before);
+        exit(0);
+    }
+    UT_EQ(UT_WAIT(pid), 0);
+}
+
+const struct ut_test ut_fault_tests[] = {
+    {"fault_null", fault_null, 0},
+    {"fault_above_break", fault_above_break, 0},
+    {"fault_guard", fault_guard, 0},
+    {"fault_stack_overflow", fault_stack_overflow, 0},
+    {"fault_text_store", fault_text_store, 0},
+    {"fault_kernel", fault_kernel, 0},
+    {"fault_noexec", fault_noexec, 0},
+    {"fault_bad_insn", fault_bad_insn, 0},
+    {"fault_oom", fault_oom, 1},
+    {"fault_oom_three", fault_oom_three, 1},
+    {"fault_fork_oom", fault_fork_oom, 1},
+    {0, 0, 0},
+};

@@ -1,0 +1,119 @@
+// usertests framework: the test table type, checks that fail the running
+// test, and helpers the t_*.c files share. Knows no individual test.
+#ifndef UT_H
+#define UT_H
+
+#include "kernel/types.h"
+#include "kernel/stat.h"
+#include "kernel/fcntl.h"
+#include "kernel/fs.h"
+#include "kernel/param.h"
+#include "kernel/meminfo.h"
+#include "kernel/riscv.h"
+#include "user/user.h"
+
+// Where the exec tests find this program again.
+#define UT_SELF "/usertests"
+
+// User address-space landmarks (kernel/memlayout.h is not user ABI).
+#define UT_TRAMPOLINE (MAXVA - PGSIZE)
+#define UT_TRAPFRAME (MAXVA - 2 * PGSIZE)
+#define UT_HEAP_LIMIT UT_TRAPFRAME // the break may not pass this
+
+// Watchdog per test, in ticks; a test still running then is killed.
+#define UT_TICKS_FAST 1000
+#define UT_TICKS_SLOW 10000
+
+struct ut_test {
+    const char *name;
+    void (*fn)(void); // returns on success; a failed check exits(1)
+    int slow;         // skipped by `usertests -q`
+};
+
+// One table per t_*.c file, each ended by an entry with fn == 0.
+extern const struct ut_test ut_proc_tests[];
+extern const struct ut_test ut_file_tests[];
+extern const struct ut_test ut_dir_tests[];
+extern const struct ut_test ut_pipe_tests[];
+extern const struct ut_test ut_args_tests[];
+extern const struct ut_test ut_exec_tests[];
+extern const struct ut_test ut_mem_tests[];
+extern const struct ut_test ut_fault_tests[];
+extern const struct ut_test ut_smp_tests[];
+
+extern const char *ut_name;   // the test this process belongs to
+extern uint64 ut_heap_start;  // the break as main() found it
+
+// Print `FAIL name: file:line: msg` and exit(1). Never return.
+void ut_fail(const char *file, int line, const char *msg)
+    __attribute__((noreturn));
+void ut_fail_eq(const char *file, int line, const char *expr, int64 got,
+                int64 want) __attribute__((noreturn));
+
+// Context added to any failure report from this process, such as the
+// bad address a loop is on; a null label clears it.
+void ut_note(const char *label, int64 value);
+
+#define UT_FAIL(msg) ut_fail(__FILE__, __LINE__, (msg))
+#define UT_CHECK(c)                                                            \
+    do {                                                                       \
+        if (!(c))                                                              \
+            ut_fail(__FILE__, __LINE__, #c);                                   \
+    } while (0)
+#define UT_EQ(got, want)                                                       \
+    do {                                                                       \
+        int64 ut_got_ = (int64)(got), ut_want_ = (int64)(want);               \
+        if (ut_got_ != ut_want_)                                               \
+            ut_fail_eq(__FILE__, __LINE__, #got " == " #want, ut_got_,         \
+                       ut_want_);                                              \
+    } while (0)
+
+// Writes the strings (a list ended by (char *)0) and a newline as one line
+// with a single write(), so concurrent processes do not interleave.
+void ut_line(const char *first, ...);
+
+// fork(), failing the test when it returns -1.
+int ut_fork_at(const char *file, int line);
+#define UT_FORK() ut_fork_at(__FILE__, __LINE__)
+// Waits for child pid (failing if wait reaps another or returns -1) and
+// returns its exit status.
+int ut_wait_at(const char *file, int line, int pid);
+#define UT_WAIT(pid) ut_wait_at(__FILE__, __LINE__, (pid))
+// Runs fn(arg) in a new child and fails unless the kernel kills it
+// (wait status -1). A child that survives fn exits with status 2.
+void ut_killed_at(const char *file, int line, void (*fn)(uint64), uint64 arg);
+#define UT_KILLED(fn, arg) ut_killed_at(__FILE__, __LINE__, (fn), (arg))
+
+// One-byte load / store at va, opaque to the compiler (for UT_KILLED).
+void ut_load(uint64 va);
+void ut_store(uint64 va);
+// Calls code at va as a function (for no-execute tests).
+void ut_call(uint64 va);
+
+// Computes in user mode for about ticks ticks (glancing at uptime() now
+// and then), then exits 0. Bounded, so a failed kill leaves no spinner.
+void ut_spin_exit(int ticks) __attribute__((noreturn));
+
+// meminfo() or fail the test.
+void ut_meminfo(struct meminfo *m);
+uint64 ut_free_pages(void);
+// The fd open() would return next (dup of 0, closed again).
+int ut_lowest_fd(void);
+// Creates or truncates path holding exactly buf[0..n); fails the test on error.
+void ut_write_file(const char *path, const void *buf, int n);
+// Writes the decimal value of v into out (at least 21 bytes); returns out.
+char *ut_itoa(int64 v, char *out);
+
+// Fills out with addresses no system call may read or write for the
+// caller: page 0, kernel RAM, trapframe, trampoline, at and past MAXVA,
+// past the break, the stack guard page. Returns how many (<= UT_NBAD).
+#define UT_NBAD 16
+int ut_bad_addrs(uint64 *out);
+
+// `usertests -argcheck MODE args...`: the exec'd side of the exec tests.
+// Exits 100 + argc when argv matches MODE ("pat" or "empty"), else 1.
+void ut_argcheck(int argc, char **argv) __attribute__((noreturn));
+// The argument exec tests pass in position i for MODE "pat" (< 20 bytes).
+const char *ut_argpat(int i);
+
+#endif
