@@ -189,7 +189,16 @@ print-qemu:
 
 # ---- tests ----
 HOST_TESTS := $(H)/test_fdt $(H)/test_vm $(H)/test_sd_spi $(H)/test_uart_sifive \
-    $(H)/test_boards
+    $(H)/test_boards $(H)/test_dw_mshc $(H)/test_uart_dw
+$(H)/test_dw_mshc: tests/host/test_dw_mshc.c drivers/dw_mshc.c drivers/dw_mshc.h kernel/fdt.c tests/host/hosttest.h
+	@mkdir -p $(@D)
+	@echo "  HOSTCC  $@"
+	$(Q)$(HOSTCC) $(HOSTCFLAGS) -o $@ tests/host/test_dw_mshc.c drivers/dw_mshc.c kernel/fdt.c
+# The test includes drivers/uart_ns16550.c itself, to reach its static parts.
+$(H)/test_uart_dw: tests/host/test_uart_dw.c drivers/uart_ns16550.c kernel/fdt.c tests/host/hosttest.h
+	@mkdir -p $(@D)
+	@echo "  HOSTCC  $@"
+	$(Q)$(HOSTCC) $(HOSTCFLAGS) -o $@ tests/host/test_uart_dw.c kernel/fdt.c
 # Every driver, matched against every board's tree by kernel/driver.c.
 BOARDS_TEST_SRCS := tests/host/test_boards.c kernel/driver.c kernel/fdt.c \
     kernel/fdt_machine.c $(wildcard drivers/*.c)

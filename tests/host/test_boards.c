@@ -15,7 +15,7 @@
 
 extern const struct driver plic_driver, uart_ns16550_driver,
     virtio_mmio_blk_driver, sifive_test_driver, uart_sifive_driver,
-    spi_sifive_driver;
+    spi_sifive_driver, dw_mshc_driver;
 
 static const struct {
     const char *name;
@@ -27,6 +27,7 @@ static const struct {
     {"sifive_test", &sifive_test_driver},
     {"uart_sifive", &uart_sifive_driver},
     {"spi_sifive", &spi_sifive_driver},
+    {"dw_mshc", &dw_mshc_driver},
 };
 
 // ---- what driver.c links against ----
@@ -204,6 +205,7 @@ test_visionfive2(void)
         SKIP("no visionfive2.dtb");
     CHECK(has("plic", 0x0c000000));
     CHECK(has("uart_ns16550", 0x10000000));
+    CHECK(has("dw_mshc", 0x16020000)); // the SD slot (mmc1)
     struct machine m;
     CHECK_EQ(machine_from_fdt(&f, &m), 0);
     uint64 a = 0;
