@@ -9,47 +9,30 @@ static const struct ut_test *const ut_tables[] = {
 
 static struct procinfo ut_procs[NPROC];
 
-// After a timeout: every live process with a larger pid than ours was
-// forked after us, so it is one of the hung test's descendants.
-static void
+// Kills every process with a larger pid than ours: all were forked after
+// us, so they descend from a test. Returns how many there were.
+static int
 ut_kill_descendants(void)
 {
     int n = procinfo(ut_procs, NPROC);
-    int me = getpid();
+    int me = getpid(), found = 0;
 
-    for (int i = 0; i < n; i++)
-        if (ut_procs[i].pid > me)
+    for (int i = 0; i < n; i++) {
+        if (ut_procs[i].pid > me) {
             kill(ut_procs[i].pid);
+            found++;
+        }
+    }
+    return found;
 }
 
-// Waits for the test child; a watchdog exit first means a timeout.
-// Returns the test's status, or 1 after printing why it failed.
+// Prints why status (from a test that timed_out or not) is a failure.
+// Returns 0 for a pass.
 static int
-ut_collect(const struct ut_test *t, int pid, int dog)
+ut_verdict(const struct ut_test *t, int status, int timed_out)
 {
-    int status = 0, w, timed_out = 0;
     char num[24];
 
-    for (;;) {
-        w = wait(&status);
-        if (w == pid)
-            break;
-        if (w < 0) {
-            ut_line("FAIL ", t->name, ": lost the test process", (char *)0);
-            return 1;
-        }
-        if (w == dog) {
-            dog = -1;
-            timed_out = 1;
-            kill(pid);
-            ut_kill_descendants();
-        }
-    }
-    if (dog > 0) {
-        kill(dog);
-        while ((w = wait(0)) != dog && w >= 0)
-            ;
-    }
     if (timed_out) {
         ut_itoa(t->slow ? UT_TICKS_SLOW : UT_TICKS_FAST, num);
         ut_line("FAIL ", t->name, ": timed out after ", num, " ticks",
@@ -64,17 +47,73 @@ ut_collect(const struct ut_test *t, int pid, int dog)
     return status;
 }
 
+// A child that sleeps ticks and exits: its exit wakes our wait().
+static int
+ut_watchdog(int ticks)
+{
+    int pid = fork();
+
+    if (pid == 0) {
+        sleep(ticks);
+        exit(0);
+    }
+    return pid;
+}
+
+// Waits for the test child under watchdog dog. On a timeout the test and
+// its descendants are killed; a test still alive UT_TICKS_KILL later is
+// given up on. Returns the test's status, or 1 after printing why it failed.
+static int
+ut_collect(const struct ut_test *t, int pid, int dog)
+{
+    int status = 0, w, timed_out = 0;
+
+    while ((w = wait(&status)) != pid) {
+        if (w < 0) {
+            ut_line("FAIL ", t->name, ": lost the test process", (char *)0);
+            return 1;
+        }
+        if (w != dog)
+            continue; // left over from an earlier test
+        if (timed_out) {
+            ut_verdict(t, 1, 1);
+            ut_line("FAIL ", t->name, ": still alive after kill", (char *)0);
+            return 1;
+        }
+        timed_out = 1;
+        kill(pid);
+        ut_kill_descendants();
+        dog = ut_watchdog(UT_TICKS_KILL);
+    }
+    if (dog > 0) {
+        kill(dog);
+        while ((w = wait(0)) != dog && w >= 0)
+            ;
+    }
+    return ut_verdict(t, status, timed_out);
+}
+
+// Free pages now; 0 if meminfo() itself fails (no leak check then,
+// but the runner still reaches its summary line).
+static uint64
+ut_runner_free(void)
+{
+    struct meminfo m;
+
+    return meminfo(&m) == 0 ? m.free_pages : 0;
+}
+
 // Pages may come back a little late when init reaps an orphaned
 // grandchild, so a difference is only final after a short grace period.
 static int
 ut_leak_check(const struct ut_test *t, uint64 before)
 {
-    uint64 after = ut_free_pages();
+    uint64 after = ut_runner_free();
     char num[24];
 
     for (int tries = 0; after != before && tries < 20; tries++) {
         sleep(1);
-        after = ut_free_pages();
+        after = ut_runner_free();
     }
     if (after == before)
         return 0;
@@ -87,14 +126,11 @@ ut_leak_check(const struct ut_test *t, uint64 before)
 static int
 ut_run(const struct ut_test *t)
 {
-    uint64 before = ut_free_pages();
+    uint64 before = ut_runner_free();
     int dog, pid, bad;
 
-    dog = fork();
-    if (dog == 0) {
-        sleep(t->slow ? UT_TICKS_SLOW : UT_TICKS_FAST);
-        exit(0);
-    }
+    // The watchdog first: a test may fill the process table.
+    dog = ut_watchdog(t->slow ? UT_TICKS_SLOW : UT_TICKS_FAST);
     pid = fork();
     if (pid == 0) {
         ut_name = t->name;
@@ -112,6 +148,10 @@ ut_run(const struct ut_test *t)
         bad = ut_collect(t, pid, dog) != 0;
     }
     bad |= ut_leak_check(t, before);
+    // Whatever a failed test left running must not skew the next test's
+    // page count: kill it and give init time to reap it.
+    for (int tries = 0; bad && tries < 200 && ut_kill_descendants(); tries++)
+        sleep(1);
     ut_line("test ", t->name, bad ? ": FAILED" : ": ok", (char *)0);
     return !bad;
 }

@@ -10,9 +10,18 @@ int
 ut_bad_addrs(uint64 *out)
 {
     static const uint64 fixed[] = {
-        0, 1, 0x80000000UL, 0x80200000UL, 0xffffffffffffffffUL,
-        0xfffffffffffff000UL, UT_TRAPFRAME, UT_TRAMPOLINE, MAXVA,
-        MAXVA + PGSIZE, 0x3000000000UL, 1UL << 48,
+        0,
+        1,
+        0x80000000UL,
+        0x80200000UL,
+        0xffffffffffffffffUL,
+        0xfffffffffffff000UL,
+        UT_TRAPFRAME,
+        UT_TRAMPOLINE,
+        MAXVA,
+        MAXVA + PGSIZE,
+        0x3000000000UL,
+        1UL << 48,
     };
     uint64 brk = (uint64)sbrk(0);
     int n = 0, local;

@@ -47,15 +47,15 @@ elf_build(void)
 
     memset(elf, 0, sizeof(elf));
     memmove(elf, "\177ELF\2\1\1", 7); // 64-bit, little-endian, version 1
-    elf_put(16, 2, 2);                 // ET_EXEC
-    elf_put(18, 243, 2);               // EM_RISCV
+    elf_put(16, 2, 2);                // ET_EXEC
+    elf_put(18, 243, 2);              // EM_RISCV
     elf_put(20, 1, 4);
     elf_put(EH_ENTRY, ELF_VADDR + ELF_CODE, 8);
     elf_put(EH_PHOFF, PH0, 8);
     elf_put(52, 64, 2); // header size
     elf_put(54, 56, 2); // program header size
     elf_put(EH_PHNUM, 1, 2);
-    elf_put(PH0 + PH_TYPE, 1, 4); // PT_LOAD
+    elf_put(PH0 + PH_TYPE, 1, 4);  // PT_LOAD
     elf_put(PH0 + PH_FLAGS, 5, 4); // R+X
     elf_put(PH0 + PH_VADDR, ELF_VADDR, 8);
     elf_put(PH0 + PH_VADDR + 8, ELF_VADDR, 8); // paddr
@@ -209,7 +209,6 @@ exec_args_limits(void)
     eargv[4] = 0;
     UT_EQ(exec(UT_SELF, eargv), -1);
     UT_EQ(alive, 1234);
-    UT_EQ(getpid() > 0, 1);
 }
 
 static void
@@ -245,6 +244,9 @@ exec_bad_pointers(void)
         ut_note("addr", bad[i]);
         UT_EQ(exec((char *)bad[i], argv), -1);
         UT_EQ(exec("ute_prog", (char **)bad[i]), -1);
+        // A null argv[1] would just end the list.
+        if (bad[i] == 0)
+            continue;
         argv[1] = (char *)bad[i];
         UT_EQ(exec("ute_prog", argv), -1);
         argv[1] = 0;

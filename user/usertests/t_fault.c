@@ -149,6 +149,29 @@ fault_bad_insn(void)
     UT_KILLED(fault_csr_fn, 0);
 }
 
+// ecall with number num and no arguments; returns a0.
+static long
+fault_raw_syscall(long num)
+{
+    register long a0 asm("a0") = 0;
+    register long a7 asm("a7") = num;
+
+    asm volatile("ecall" : "+r"(a0) : "r"(a7) : "memory");
+    return a0;
+}
+
+// Unknown system call numbers return -1 and kill nobody.
+static void
+fault_bad_syscall(void)
+{
+    static const long nums[] = {0, 25, 1000, -1, 0x80000000L};
+
+    for (int i = 0; i < (int)(sizeof(nums) / sizeof(nums[0])); i++) {
+        ut_note("num", nums[i]);
+        UT_EQ(fault_raw_syscall(nums[i]), -1);
+    }
+}
+
 // Grows the break past all of RAM and touches page after page: the
 // kernel must kill us when memory runs out.
 static void
@@ -236,6 +259,7 @@ const struct ut_test ut_fault_tests[] = {
     {"fault_kernel", fault_kernel, 0},
     {"fault_noexec", fault_noexec, 0},
     {"fault_bad_insn", fault_bad_insn, 0},
+    {"fault_bad_syscall", fault_bad_syscall, 0},
     {"fault_oom", fault_oom, 1},
     {"fault_oom_three", fault_oom_three, 1},
     {"fault_fork_oom", fault_fork_oom, 1},

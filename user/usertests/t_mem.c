@@ -321,14 +321,13 @@ mem_lazy_rw(void)
     UT_EQ(unlink("utm_lazy"), 0);
 }
 
-// pipe(), fstat(), wait(), meminfo() and exec() arguments in untouched
-// pages. Untouched argument strings are empty strings.
+// pipe(), fstat(), wait() and meminfo() results into untouched pages.
 static void
 mem_lazy_args(void)
 {
     struct meminfo m;
     struct stat *st;
-    char *p, *argv[6];
+    char *p;
     int *fds, pid;
 
     p = mem_fresh(&m);
@@ -356,7 +355,15 @@ mem_lazy_args(void)
     p = mem_fresh(&m);
     UT_EQ(meminfo((struct meminfo *)p), 0);
     UT_EQ(((struct meminfo *)p)->page_size, PGSIZE);
-    p = sbrk(PGSIZE);
+}
+
+// exec() argument strings in an untouched page: they read as "".
+static void
+mem_lazy_exec(void)
+{
+    char *p = sbrk(PGSIZE), *argv[6];
+    int pid;
+
     argv[0] = UT_SELF;
     argv[1] = "-argcheck";
     argv[2] = "empty";
@@ -383,5 +390,6 @@ const struct ut_test ut_mem_tests[] = {
     {"mem_counters", mem_counters, 0},
     {"mem_lazy_rw", mem_lazy_rw, 0},
     {"mem_lazy_args", mem_lazy_args, 0},
+    {"mem_lazy_exec", mem_lazy_exec, 0},
     {0, 0, 0},
 };

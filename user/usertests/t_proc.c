@@ -348,17 +348,21 @@ proc_find(int pid)
     return 0;
 }
 
-// Polls until pid shows state `state` (giving up after ~200 ticks).
+// Polls until pid shows state `state`, giving up after 200 ticks. The
+// polls are spread between ticks: a sleep() sleeper wakes briefly at each
+// tick, just when a poller woken by the same tick would look.
 static void
 proc_await_state(int pid, int state)
 {
-    struct procinfo *p = 0;
+    struct procinfo *p;
+    int stop = uptime() + 200;
 
-    for (int i = 0; i < 200; i++) {
+    while (uptime() < stop) {
         p = proc_find(pid);
         if (p && p->state == state)
             return;
-        sleep(1);
+        for (volatile int i = 0; i < 20000; i++)
+            ;
     }
     UT_FAIL("procinfo never showed the expected state");
 }

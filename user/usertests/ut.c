@@ -123,8 +123,7 @@ ut_fmt_value(int64 v, char *out)
 }
 
 void
-ut_fail_eq(const char *file, int line, const char *expr, int64 got,
-           int64 want)
+ut_fail_eq(const char *file, int line, const char *expr, int64 got, int64 want)
 {
     char num[24], g[48], w[48], note[64];
 

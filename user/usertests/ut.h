@@ -23,6 +23,7 @@
 // Watchdog per test, in ticks; a test still running then is killed.
 #define UT_TICKS_FAST 1000
 #define UT_TICKS_SLOW 10000
+#define UT_TICKS_KILL 200 // after that kill, before giving up on the test
 
 struct ut_test {
     const char *name;
@@ -41,10 +42,11 @@ extern const struct ut_test ut_mem_tests[];
 extern const struct ut_test ut_fault_tests[];
 extern const struct ut_test ut_smp_tests[];
 
-extern const char *ut_name;   // the test this process belongs to
-extern uint64 ut_heap_start;  // the break as main() found it
+extern const char *ut_name;  // the test this process belongs to
+extern uint64 ut_heap_start; // the break as main() found it
 
-// Print `FAIL name: file:line: msg` and exit(1). Never return.
+// Print `FAIL name: file:line: msg` (ut_fail_eq adds got/want) and
+// exit(1).
 void ut_fail(const char *file, int line, const char *msg)
     __attribute__((noreturn));
 void ut_fail_eq(const char *file, int line, const char *expr, int64 got,
@@ -62,7 +64,7 @@ void ut_note(const char *label, int64 value);
     } while (0)
 #define UT_EQ(got, want)                                                       \
     do {                                                                       \
-        int64 ut_got_ = (int64)(got), ut_want_ = (int64)(want);               \
+        int64 ut_got_ = (int64)(got), ut_want_ = (int64)(want);                \
         if (ut_got_ != ut_want_)                                               \
             ut_fail_eq(__FILE__, __LINE__, #got " == " #want, ut_got_,         \
                        ut_want_);                                              \
