@@ -34,8 +34,24 @@
 // Polls of USR before an LCR write goes ahead anyway (a peer that keeps
 // sending keeps a DesignWare UART busy; a lost LCR write beats a hung boot).
 #define UART_BUSY_SPINS 100000
+// Polls of LSR before a byte is dropped: a FIFO drains far sooner at any
+// usual baud rate, so only a wedged UART gets here, and lost output beats
+// a hung kernel.
+#define UART_TX_SPINS 10000000
+// Bytes taken per interrupt: more than a FIFO holds, so one interrupt
+// normally empties it. Anything left keeps the interrupt pending, so a
+// stuck LSR.DR costs bounded stretches, not a hart that never returns.
+#define UART_RX_BURST 256
+
+// How registers are reached: real MMIO here; a host test passes a model.
+// width is the access size in bytes, 1 or 4.
+struct uart_mmio_ops {
+    uint32 (*read)(uint64 addr, uint32 width);
+    void (*write)(uint64 addr, uint32 width, uint32 val);
+};
 
 struct uart {
+    const struct uart_mmio_ops *io;
     uint64 base;  // virtual address of register 0
     uint32 shift; // reg-shift
     uint32 width; // reg-io-width in bytes: 1 or 4
@@ -45,26 +61,39 @@ struct uart {
 static struct uart uarts[UART_MAX];
 static int nuarts;
 
-// The only MMIO in this file: a host test can swap these two for a model.
-static inline uint32
-uart_read(const struct uart *u, int reg)
+static uint32
+uart_mmio_read(uint64 addr, uint32 width)
 {
-    uint64 addr = u->base + ((uint64)reg << u->shift);
-
-    if (u->width == 4)
+    if (width == 4)
         return *(volatile uint32 *)addr;
     return *(volatile uint8 *)addr;
 }
 
-static inline void
-uart_write(const struct uart *u, int reg, uint32 val)
+static void
+uart_mmio_write(uint64 addr, uint32 width, uint32 val)
 {
-    uint64 addr = u->base + ((uint64)reg << u->shift);
-
-    if (u->width == 4)
+    if (width == 4)
         *(volatile uint32 *)addr = val;
     else
         *(volatile uint8 *)addr = (uint8)val;
+}
+
+static const struct uart_mmio_ops uart_mmio = {
+    .read = uart_mmio_read,
+    .write = uart_mmio_write,
+};
+
+// The only register access in this file.
+static uint32
+uart_read(const struct uart *u, int reg)
+{
+    return u->io->read(u->base + ((uint64)reg << u->shift), u->width);
+}
+
+static void
+uart_write(const struct uart *u, int reg, uint32 val)
+{
+    u->io->write(u->base + ((uint64)reg << u->shift), u->width, val);
 }
 
 // A DesignWare UART ignores LCR writes while USR.busy is set and raises
@@ -106,9 +135,12 @@ uart_putc(void *dev, int c)
 {
     const struct uart *u = dev;
 
-    while ((uart_read(u, UART_LSR) & LSR_THRE) == 0)
-        ;
-    uart_write(u, UART_THR, (uint8)c);
+    for (int i = 0; i < UART_TX_SPINS; i++) {
+        if (uart_read(u, UART_LSR) & LSR_THRE) {
+            uart_write(u, UART_THR, (uint8)c);
+            return;
+        }
+    }
 }
 
 static int
@@ -130,7 +162,7 @@ uart_intr(void *dev)
     // Busy-detect is cleared only by reading USR; left set it fires forever.
     if (u->dw && (uart_read(u, UART_IIR) & IIR_ID_MASK) == IIR_BUSY_DETECT)
         (void)uart_read(u, UART_USR);
-    while ((c = uart_getc(dev)) >= 0)
+    for (int i = 0; i < UART_RX_BURST && (c = uart_getc(dev)) >= 0; i++)
         console_intr(c);
 }
 
@@ -160,25 +192,18 @@ uart_from_fdt(const struct fdt *f, int node, struct uart *u)
     }
     u->dw = fdt_is_compatible(f, node, "snps,dw-apb-uart") ||
             fdt_is_compatible(f, node, "starfive,jh7110-uart");
+    u->io = &uart_mmio;
     u->base = kvm_map_device(pa, size);
     return 0;
 }
 
-static int
-uart_probe(const struct fdt *f, int node)
+// Line settings, FIFOs and the receive interrupt as the node asks; then
+// offers the UART as a console.
+static void
+uart_start(struct uart *u, const struct fdt *f, int node)
 {
-    struct uart *u;
     uint32 baud;
     int irq;
-
-    if (nuarts == UART_MAX) {
-        printf("%s: more than %d UARTs\n", fdt_node_name(f, node), UART_MAX);
-        return -1;
-    }
-    u = &uarts[nuarts];
-    if (uart_from_fdt(f, node, u) < 0)
-        return -1;
-    nuarts++;
 
     baud = fdt_getprop_u32(f, node, "current-speed", UART_DEFAULT_BAUD);
     uart_init_line(u, fdt_getprop_u32(f, node, "clock-frequency", 0),
@@ -195,6 +220,22 @@ uart_probe(const struct fdt *f, int node)
         uart_write(u, UART_IER, 0);
     }
     console_register(&uart_console_ops, u, node);
+}
+
+static int
+uart_probe(const struct fdt *f, int node)
+{
+    struct uart *u;
+
+    if (nuarts == UART_MAX) {
+        printf("%s: more than %d UARTs\n", fdt_node_name(f, node), UART_MAX);
+        return -1;
+    }
+    u = &uarts[nuarts];
+    if (uart_from_fdt(f, node, u) < 0)
+        return -1;
+    nuarts++;
+    uart_start(u, f, node);
     return 0;
 }
 
