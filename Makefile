@@ -190,10 +190,17 @@ print-qemu:
 # ---- tests ----
 HOST_TESTS := $(H)/test_fdt $(H)/test_vm $(H)/test_sd_spi $(H)/test_uart_sifive \
     $(H)/test_boards $(H)/test_dw_mshc $(H)/test_uart_dw
-$(H)/test_dw_mshc: tests/host/test_dw_mshc.c drivers/dw_mshc.c drivers/dw_mshc.h kernel/fdt.c tests/host/hosttest.h
+# test_dw_mshc.c includes its test_dw_mshc_*.c parts; the models link in.
+DW_MSHC_TEST_SRCS := tests/host/test_dw_mshc.c tests/host/dw_model.c \
+    tests/host/dw_card.c tests/host/dw_kernel.c tests/host/dw_slot.c \
+    drivers/dw_mshc.c kernel/fdt.c
+DW_MSHC_TEST_PARTS := $(addprefix tests/host/,test_dw_mshc_attach.c \
+    test_dw_mshc_rw.c test_dw_mshc_faults.c dw_model.h dw_kernel.h dw_slot.h)
+$(H)/test_dw_mshc: $(DW_MSHC_TEST_SRCS) $(DW_MSHC_TEST_PARTS) \
+    drivers/dw_mshc.h tests/host/hosttest.h
 	@mkdir -p $(@D)
 	@echo "  HOSTCC  $@"
-	$(Q)$(HOSTCC) $(HOSTCFLAGS) -o $@ tests/host/test_dw_mshc.c drivers/dw_mshc.c kernel/fdt.c
+	$(Q)$(HOSTCC) $(HOSTCFLAGS) -o $@ $(DW_MSHC_TEST_SRCS)
 # The test includes drivers/uart_ns16550.c itself, to reach its static parts.
 $(H)/test_uart_dw: tests/host/test_uart_dw.c drivers/uart_ns16550.c kernel/fdt.c tests/host/hosttest.h
 	@mkdir -p $(@D)
@@ -220,10 +227,15 @@ $(H)/test_vm: tests/host/test_vm.c $(VM_TEST_SRCS) tests/host/hosttest.h
 	@mkdir -p $(@D)
 	@echo "  HOSTCC  $@"
 	$(Q)$(HOSTCC) $(HOSTCFLAGS) -o $@ tests/host/test_vm.c $(VM_TEST_SRCS)
-$(H)/test_fdt: tests/host/test_fdt.c kernel/fdt.c kernel/fdt_machine.c tests/host/hosttest.h
+# test_fdt.c includes its test_fdt_*.c parts; the builder links in.
+FDT_TEST_SRCS := tests/host/test_fdt.c tests/host/fdt_builder.c kernel/fdt.c \
+    kernel/fdt_machine.c
+FDT_TEST_PARTS := $(addprefix tests/host/,test_fdt_boards.c test_fdt_blobs.c \
+    test_fdt_machine.c fdt_builder.h)
+$(H)/test_fdt: $(FDT_TEST_SRCS) $(FDT_TEST_PARTS) tests/host/hosttest.h
 	@mkdir -p $(@D)
 	@echo "  HOSTCC  $@"
-	$(Q)$(HOSTCC) $(HOSTCFLAGS) -o $@ tests/host/test_fdt.c kernel/fdt.c kernel/fdt_machine.c
+	$(Q)$(HOSTCC) $(HOSTCFLAGS) -o $@ $(FDT_TEST_SRCS)
 
 check: deps all $(HOST_TESTS) $(H)/fsck $(SD_IMG)
 	@tests/check.sh $(BOARD)
