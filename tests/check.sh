@@ -35,6 +35,13 @@ run() { # name command...
     tally "$name" "$log" $status
 }
 
+# The lazy-memory part of usertests, also run on the boards' boot path.
+lazy_tests="mem_layout mem_sbrk_small mem_sbrk_big mem_fork_lazy mem_shrink
+    mem_shrink_partial mem_sbrk_limit mem_sbrk_negative mem_counters
+    mem_lazy_rw mem_lazy_args mem_lazy_exec fault_null fault_above_break
+    fault_guard fault_text_store fault_kernel fault_noexec fault_oom"
+lazy_tests=$(echo $lazy_tests)
+
 run host-fdt build/host/test_fdt ../shared/dtb
 run host-vm build/host/test_vm
 run host-boards build/host/test_boards ../shared/dtb
@@ -72,7 +79,8 @@ if [ "$board" = qemu-virt ]; then
             QEMU_DISK="-initrd $out/initrd.img")
     # The board flow: OpenSBI fw_jump, U-Boot, boot.scr and booti from the
     # SD image flash.sh makes, file system found in its GPT partition.
-    run smoke-uboot python3 tests/smoke/uboot.py --shell \
+    run smoke-uboot python3 tests/smoke/uboot.py --shell --readme README.md \
+        --suite "usertests $lazy_tests" \
         --image "$out/sd.img" --log "$out/console-uboot.log"
 fi
 

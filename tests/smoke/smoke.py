@@ -17,6 +17,31 @@ def wc_counts(path):
     return (data.count(b"\n"), len(data.split()), len(data))
 
 
+def shell_checks(g, check, readme=None):
+    """What a person types first at the prompt; each result goes to check."""
+    out = g.run("echo hi")
+    check("echo", out.strip() == "hi", repr(out))
+    out = g.run("ls")
+    check("ls", "README" in out and "sh" in out.split(), repr(out[:200]))
+    out = g.run("mkdir d; echo x > d/f; cat d/f")
+    check("mkdir/redirect/cat", out.strip() == "x", repr(out))
+    if readme:
+        out = g.run("cat README | wc")
+        want = wc_counts(readme)
+        got = tuple(int(x) for x in out.split()[:3]) if out.split() else ()
+        check("cat README | wc", got == want, f"{out!r} want {want}")
+    out = g.run("echo abc | grep b")
+    check("pipe to grep", out.strip() == "abc", repr(out))
+
+
+def run_suite(g, command, timeout):
+    """Types an in-guest test command; returns its (passed, failed)."""
+    g.send(command + "\n")
+    m = g.expect(r"(?m)^(?:\S+: )?(\d+) passed, (\d+) failed", timeout)
+    g.expect(r"(?m)^" + re.escape(PROMPT), 60)
+    return int(m.group(1)), int(m.group(2))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawTextHelpFormatter)
@@ -49,29 +74,12 @@ def main():
         g.expect(r"(?m)^" + re.escape(PROMPT), args.boot_timeout)
         check("boot to prompt", True)
 
-        out = g.run("echo hi")
-        check("echo", out.strip() == "hi", repr(out))
-        out = g.run("ls")
-        check("ls", "README" in out and "sh" in out.split(), repr(out[:200]))
-        out = g.run("mkdir d; echo x > d/f; cat d/f")
-        check("mkdir/redirect/cat", out.strip() == "x", repr(out))
-        if args.readme:
-            out = g.run("cat README | wc")
-            want = wc_counts(args.readme)
-            got = tuple(int(x) for x in out.split()[:3]) if out.split() else ()
-            check("cat README | wc", got == want, f"{out!r} want {want}")
-        out = g.run("echo abc | grep b")
-        check("pipe to grep", out.strip() == "abc", repr(out))
-
+        shell_checks(g, check, args.readme)
         for suite in args.suite:
-            g.send(suite + "\n")
-            m = g.expect(r"(?m)^(?:\S+: )?(\d+) passed, (\d+) failed",
-                         args.suite_timeout)
-            p, f = int(m.group(1)), int(m.group(2))
+            p, f = run_suite(g, suite, args.suite_timeout)
             passed += p
             failed += f
             print(f"smoke suite '{suite}': {p} passed, {f} failed")
-            g.expect(r"(?m)^" + re.escape(PROMPT), 60)
 
         g.send("halt\n")
         if args.no_poweroff:

@@ -15,6 +15,7 @@ import sys
 import tempfile
 
 from guest import Guest, GuestTimeout, PROMPT
+from smoke import shell_checks, run_suite
 
 ROOT = os.path.normpath(os.path.join(os.path.dirname(__file__), "..", ".."))
 FW_JUMP = "/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.elf"
@@ -53,7 +54,10 @@ def main():
     ap.add_argument("--log", default=os.path.join(ROOT, "build",
                                                   "uboot-console.log"))
     ap.add_argument("--shell", action="store_true",
-                    help="also expect the shell, run echo and halt")
+                    help="also expect the shell, type at it and halt")
+    ap.add_argument("--readme", help="host copy of /README, for wc")
+    ap.add_argument("--suite", action="append", default=[],
+                    help="in-guest command printing 'N passed, N failed'")
     args = ap.parse_args()
 
     passed = failed = 0
@@ -79,9 +83,14 @@ def main():
                 g.expect(pattern, timeout)
                 check(name, True)
             if args.shell:
+                name = "shell"
                 g.expect(r"(?m)^" + re.escape(PROMPT), 60)
-                out = g.run("echo hi")
-                check("shell echo", out.strip() == "hi", repr(out))
+                shell_checks(g, check, args.readme)
+                for suite in args.suite:
+                    name = suite
+                    p, f = run_suite(g, suite, 900)
+                    passed, failed = passed + p, failed + f
+                    print(f"uboot suite '{suite}': {p} passed, {f} failed")
                 g.send("halt\n")
                 check("halt ends QEMU", g.close() == 0)
         except GuestTimeout as e:
