@@ -192,10 +192,10 @@ HOST_TESTS := $(H)/test_fdt $(H)/test_vm $(H)/test_sd_spi $(H)/test_uart_sifive 
     $(H)/test_boards $(H)/test_dw_mshc $(H)/test_uart_dw
 # test_dw_mshc.c includes its test_dw_mshc_*.c parts; the models link in.
 DW_MSHC_TEST_SRCS := tests/host/test_dw_mshc.c tests/host/dw_model.c \
-    tests/host/dw_card.c tests/host/dw_kernel.c tests/host/dw_slot.c \
+    tests/host/dw_card.c tests/host/kernel_stubs.c tests/host/dw_slot.c \
     drivers/dw_mshc.c kernel/fdt.c
 DW_MSHC_TEST_PARTS := $(addprefix tests/host/,test_dw_mshc_attach.c \
-    test_dw_mshc_rw.c test_dw_mshc_faults.c dw_model.h dw_kernel.h dw_slot.h)
+    test_dw_mshc_rw.c test_dw_mshc_faults.c dw_model.h kernel_stubs.h dw_slot.h)
 $(H)/test_dw_mshc: $(DW_MSHC_TEST_SRCS) $(DW_MSHC_TEST_PARTS) \
     drivers/dw_mshc.h tests/host/hosttest.h
 	@mkdir -p $(@D)
@@ -213,10 +213,16 @@ $(H)/test_boards: $(BOARDS_TEST_SRCS) tests/host/hosttest.h $(wildcard boards/*/
 	@mkdir -p $(@D)
 	@echo "  HOSTCC  $@"
 	$(Q)$(HOSTCC) $(HOSTCFLAGS) -o $@ $(BOARDS_TEST_SRCS)
-$(H)/test_sd_spi: tests/host/test_sd_spi.c drivers/sd_spi.c drivers/sd_spi.h tests/host/hosttest.h
+# test_sd_spi.c includes its test_sd_spi_*.c parts; the models link in.
+SD_SPI_TEST_SRCS := tests/host/test_sd_spi.c tests/host/sd_model.c \
+    tests/host/sd_card.c tests/host/kernel_stubs.c drivers/sd_spi.c
+SD_SPI_TEST_PARTS := $(addprefix tests/host/,test_sd_spi_init.c \
+    test_sd_spi_rw.c test_sd_spi_faults.c sd_model.h kernel_stubs.h)
+$(H)/test_sd_spi: $(SD_SPI_TEST_SRCS) $(SD_SPI_TEST_PARTS) \
+    drivers/sd_spi.h tests/host/hosttest.h
 	@mkdir -p $(@D)
 	@echo "  HOSTCC  $@"
-	$(Q)$(HOSTCC) $(HOSTCFLAGS) -o $@ tests/host/test_sd_spi.c drivers/sd_spi.c
+	$(Q)$(HOSTCC) $(HOSTCFLAGS) -o $@ $(SD_SPI_TEST_SRCS)
 # The test includes drivers/uart_sifive.c itself, to reach its static parts.
 $(H)/test_uart_sifive: tests/host/test_uart_sifive.c drivers/uart_sifive.c kernel/fdt.c tests/host/hosttest.h
 	@mkdir -p $(@D)

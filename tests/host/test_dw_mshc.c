@@ -8,7 +8,7 @@
 #include "hosttest.h"
 #include "kernel/driver.h"
 #include "drivers/dw_mshc.h"
-#include "dw_kernel.h"
+#include "kernel_stubs.h"
 #include "dw_model.h"
 #include "dw_slot.h"
 

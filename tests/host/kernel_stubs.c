@@ -1,12 +1,12 @@
-// Stand-ins for the kernel functions drivers/dw_mshc.c calls (console,
-// spinlocks, block registry, device mapping), recording what the dw_mshc
-// host test checks; see dw_kernel.h. No register model here.
+// Stand-ins for the kernel functions storage drivers call (console,
+// spinlocks, block registry, device mapping), recording what their host
+// tests check; see kernel_stubs.h. No register or card model here.
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "kernel/spinlock.h"
-#include "dw_kernel.h"
+#include "kernel_stubs.h"
 
 int capturing, nmessages, nacquires;
 char last_msg[512];

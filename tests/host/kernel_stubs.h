@@ -1,8 +1,8 @@
-// The kernel functions drivers/dw_mshc.c calls, as the dw_mshc host test
-// stands them in (dw_kernel.c), and what they saw. They know nothing of
-// the register model.
-#ifndef LAZYOS_DW_KERNEL_H
-#define LAZYOS_DW_KERNEL_H
+// The kernel functions storage drivers call (drivers/dw_mshc.c,
+// drivers/sd_spi.c), as their host tests stand them in (kernel_stubs.c),
+// and what they saw. They know nothing of register or card models.
+#ifndef LAZYOS_KERNEL_STUBS_H
+#define LAZYOS_KERNEL_STUBS_H
 
 #include "kernel/types.h"
 #include "kernel/driver.h"
