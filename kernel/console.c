@@ -13,7 +13,7 @@
 
 #define CTRL(x) ((x) - '@')
 #define DEL 0x7f       // what most terminals send for backspace
-#define INPUT_SIZE 128 // input ring; a power of two so indices can wrap
+#define INPUT_SIZE 512 // input ring; a power of two so indices can wrap
 #define CHUNK 64       // bytes moved per either_copyin/either_copyout
 
 // Lives here with the rest of console.h; only panic() (printf.c) sets it.

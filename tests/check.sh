@@ -36,11 +36,7 @@ run() { # name command...
 }
 
 # The lazy-memory part of usertests, also run on the boards' boot path.
-lazy_tests="mem_layout mem_sbrk_small mem_sbrk_big mem_fork_lazy mem_shrink
-    mem_shrink_partial mem_sbrk_limit mem_sbrk_negative mem_counters
-    mem_lazy_rw mem_lazy_args mem_lazy_exec fault_null fault_above_break
-    fault_guard fault_text_store fault_kernel fault_noexec fault_oom"
-lazy_tests=$(echo $lazy_tests)
+lazy_tests="mem_* fault_*"
 
 run host-fdt build/host/test_fdt ../shared/dtb
 run host-vm build/host/test_vm

@@ -50,7 +50,7 @@ def main():
     ap.add_argument("--suite", action="append", default=[],
                     help="in-guest command printing 'N passed, N failed'")
     ap.add_argument("--boot-timeout", type=float, default=120)
-    ap.add_argument("--suite-timeout", type=float, default=900)
+    ap.add_argument("--suite-timeout", type=float, default=420)
     ap.add_argument("--no-poweroff", action="store_true",
                     help="the machine cannot power off (QEMU sifive_u): "
                          "after halt, stop QEMU instead of checking its exit")

@@ -88,7 +88,7 @@ def main():
                 shell_checks(g, check, args.readme)
                 for suite in args.suite:
                     name = suite
-                    p, f = run_suite(g, suite, 900)
+                    p, f = run_suite(g, suite, 420)
                     passed, failed = passed + p, failed + f
                     print(f"uboot suite '{suite}': {p} passed, {f} failed")
                 g.send("halt\n")

@@ -191,6 +191,32 @@ ut_find(const char *name)
     return 0;
 }
 
+// Runs t and counts the result.
+static void
+ut_count(const struct ut_test *t, int *passed, int *failed)
+{
+    if (ut_run(t))
+        (*passed)++;
+    else
+        (*failed)++;
+}
+
+// A name ending in '*' selects every test starting with what precedes it
+// ("mem_*"), so a long list still fits on one console line.
+static int
+ut_run_prefix(const char *pat, int *passed, int *failed)
+{
+    int n = strlen(pat) - 1, found = 0;
+
+    for (int i = 0; ut_tables[i]; i++)
+        for (const struct ut_test *t = ut_tables[i]; t->fn; t++)
+            if (strncmp(t->name, pat, n) == 0) {
+                ut_count(t, passed, failed);
+                found = 1;
+            }
+    return found;
+}
+
 // Named tests run in the order given, slow or not.
 static void
 ut_run_named(int argc, char **argv, int *passed, int *failed)
@@ -198,16 +224,22 @@ ut_run_named(int argc, char **argv, int *passed, int *failed)
     const struct ut_test *t;
 
     for (int i = 1; i < argc; i++) {
+        int len = strlen(argv[i]);
         if (strcmp(argv[i], "-q") == 0)
             continue;
+        if (len > 0 && argv[i][len - 1] == '*') {
+            if (!ut_run_prefix(argv[i], passed, failed)) {
+                ut_line("usertests: no test ", argv[i], (char *)0);
+                (*failed)++;
+            }
+            continue;
+        }
         t = ut_find(argv[i]);
         if (t == 0) {
             ut_line("usertests: no test ", argv[i], (char *)0);
             (*failed)++;
-        } else if (ut_run(t)) {
-            (*passed)++;
         } else {
-            (*failed)++;
+            ut_count(t, passed, failed);
         }
     }
 }
