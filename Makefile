@@ -252,4 +252,8 @@ clean:
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
 
+# Keep intermediate objects: rebuilding is slower, and make's "rm ..." line
+# would otherwise follow the test summary at the end of `make check`.
+.SECONDARY:
+
 -include $(shell find build -name '*.d' 2>/dev/null)
