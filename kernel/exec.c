@@ -57,13 +57,17 @@ load_segments(pagetable_t pt, struct inode *ip, struct elfhdr *eh,
     uint64 top = 0;
     for (int i = 0; i < eh->phnum; i++) {
         struct proghdr ph;
+        // read_header checked that the table lies inside the file.
         uint off = eh->phoff + i * sizeof(ph);
         if (readi(ip, 0, (uint64)&ph, off, sizeof(ph)) != sizeof(ph))
             return 0;
         if (ph.type != PT_LOAD || ph.memsz == 0)
             continue;
         uint64 perm, end = ph.vaddr + ph.memsz;
+        // Offsets are 64-bit in the file but 32-bit in readi: bound them
+        // by the file size first, so none is silently truncated.
         if (ph.memsz < ph.filesz || end < ph.vaddr || end > USER_HEAP_TOP ||
+            ph.off > ip->size || ph.filesz > ip->size - ph.off ||
             ph.vaddr % PGSIZE != 0 || segment_perm(ph.flags, &perm) < 0)
             return 0;
         if (uvm_alloc(pt, ph.vaddr, PGROUNDUP(end), perm) < 0)
@@ -113,7 +117,9 @@ read_header(struct inode *ip, struct elfhdr *eh)
         return -1;
     if (eh->magic != ELF_MAGIC || eh->class != ELFCLASS64 ||
         eh->data != ELFDATA2LSB || eh->type != ET_EXEC ||
-        eh->machine != EM_RISCV || eh->phentsize != sizeof(struct proghdr))
+        eh->machine != EM_RISCV || eh->phentsize != sizeof(struct proghdr) ||
+        eh->phoff > ip->size ||
+        (uint64)eh->phnum * sizeof(struct proghdr) > ip->size - eh->phoff)
         return -1;
     return 0;
 }

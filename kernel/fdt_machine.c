@@ -128,20 +128,24 @@ read_memory(const struct fdt *f, struct machine *m)
     }
 }
 
-static void
+// Returns -1 if a range did not fit in the table: handing out memory the
+// firmware reserved is worse than not booting.
+static int
 read_reserved(const struct fdt *f, struct machine *m)
 {
     int parent = fdt_find_path(f, "/reserved-memory");
     uint64 base, size;
+    int r = 0;
 
     // Children without "reg" are pools the OS may place anywhere: skipped.
     for (int n = fdt_first_child(f, parent); n != FDT_NONE;
          n = fdt_next_sibling(f, n)) {
         for (int i = 0; fdt_reg(f, n, i, &base, &size) == 0; i++)
-            machine_reserve(m, base, size);
+            r |= machine_reserve(m, base, size);
     }
     for (int i = 0; fdt_rsvmap_entry(f, i, &base, &size) == 0; i++)
-        machine_reserve(m, base, size);
+        r |= machine_reserve(m, base, size);
+    return r;
 }
 
 static int
@@ -245,8 +249,8 @@ machine_from_fdt(const struct fdt *f, struct machine *m)
     m->nresv = 0;
     m->nharts = 0;
     read_memory(f, m);
-    read_reserved(f, m);
+    int resv = read_reserved(f, m);
     read_cpus(f, m);
     read_chosen(f, m);
-    return m->nmem > 0 ? 0 : -1;
+    return m->nmem > 0 && resv == 0 ? 0 : -1;
 }

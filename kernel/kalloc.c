@@ -17,6 +17,8 @@ struct ram_bank {
     uint16 *ref;   // reference count per page; 0 = free
 };
 
+#define REF_RESERVED 0xffff // count of a page the allocator never hands out
+
 struct free_page {
     struct free_page *next;
 };
@@ -114,10 +116,10 @@ kalloc_init(const struct machine *m)
         struct ram_bank *b = &mem.bank[i];
         for (uint64 n = 0; n < b->npages; n++) {
             uint64 pa = b->base + n * PGSIZE;
-            // Reserved pages keep a count of 1 forever, so a stray kfree
-            // of one trips the check in kfree instead of freeing firmware.
+            // Reserved pages are marked, so a stray kfree or kpage_ref of
+            // one panics instead of handing out firmware or kernel memory.
             if (reserved(&local, pa, PGSIZE)) {
-                b->ref[n] = 1;
+                b->ref[n] = REF_RESERVED;
                 continue;
             }
             b->ref[n] = 0;
@@ -173,8 +175,8 @@ kfree(void *pa)
 {
     uint16 *ref = ref_of(pa);
     acquire(&mem.lock);
-    if (*ref == 0)
-        panic("kfree: page %p is already free", pa);
+    if (*ref == 0 || *ref == REF_RESERVED)
+        panic("kfree: page %p is %s", pa, *ref ? "reserved" : "already free");
     if (--*ref == 0) {
         struct free_page *fp = pa;
         fp->next = mem.free;
@@ -189,7 +191,7 @@ kpage_ref(void *pa)
 {
     uint16 *ref = ref_of(pa);
     acquire(&mem.lock);
-    if (*ref == 0 || *ref == 0xffff)
+    if (*ref == 0 || *ref >= REF_RESERVED - 1)
         panic("kpage_ref: bad count on %p", pa);
     ++*ref;
     release(&mem.lock);

@@ -90,6 +90,12 @@ kvm_init(const struct machine *m)
     kvm_map_kstacks();
 }
 
+void
+kvm_map_ram(uint64 pa, uint64 size)
+{
+    kvm_map_range(pa, size, PTE_R | PTE_W);
+}
+
 uint64
 kvm_map_device(uint64 pa, uint64 size)
 {

@@ -37,7 +37,8 @@ struct machine {
     int stdout_node;          // node named by /chosen stdout-path, FDT_NONE if none
 };
 
-// Fills *m from the tree. Returns 0, or -1 if the tree names no memory.
+// Fills *m from the tree. Returns 0, or -1 if the tree names no memory or
+// more reserved ranges than the table holds.
 int machine_from_fdt(const struct fdt *f, struct machine *m);
 // Adds a reserved range (ignored with a return of -1 when the table is full).
 int machine_reserve(struct machine *m, uint64 base, uint64 size);

@@ -26,6 +26,13 @@ static struct fdt boot_fdt;
 static struct machine machine;
 static int boot_done; // set when secondaries may start scheduling
 
+static void
+reserve(uint64 base, uint64 size)
+{
+    if (machine_reserve(&machine, base, size) < 0)
+        panic("too many reserved memory ranges");
+}
+
 // Ranges the page allocator must never hand out, beyond the tree's own.
 static void
 reserve_boot_ranges(uint64 fdt_pa)
@@ -36,15 +43,15 @@ reserve_boot_ranges(uint64 fdt_pa)
     for (int i = 0; i < machine.nmem; i++) {
         uint64 lo = machine.mem[i].base;
         if (ks >= lo && ks < lo + machine.mem[i].size)
-            machine_reserve(&machine, lo, ks - lo);
+            reserve(lo, ks - lo);
     }
-    machine_reserve(&machine, ks, ke - ks);
-    machine_reserve(&machine, PGROUNDDOWN(fdt_pa),
-                    PGROUNDUP(fdt_pa + boot_fdt.totalsize) - PGROUNDDOWN(fdt_pa));
+    reserve(ks, ke - ks);
+    reserve(PGROUNDDOWN(fdt_pa),
+            PGROUNDUP(fdt_pa + boot_fdt.totalsize) - PGROUNDDOWN(fdt_pa));
     if (machine.initrd_end > machine.initrd_start)
-        machine_reserve(&machine, PGROUNDDOWN(machine.initrd_start),
-                        PGROUNDUP(machine.initrd_end) -
-                            PGROUNDDOWN(machine.initrd_start));
+        reserve(PGROUNDDOWN(machine.initrd_start),
+                PGROUNDUP(machine.initrd_end) -
+                    PGROUNDDOWN(machine.initrd_start));
 }
 
 // Starts every other hart the tree says can run us. A hart that refuses is
@@ -93,10 +100,16 @@ kmain(uint64 hartid, uint64 fdt_pa)
     if (fdt_init(&boot_fdt, (void *)fdt_pa) < 0)
         panic("no valid device tree at %p", (void *)fdt_pa);
     if (machine_from_fdt(&boot_fdt, &machine) < 0)
-        panic("device tree names no memory");
+        panic("device tree: no memory, or too many reserved ranges");
     reserve_boot_ranges(fdt_pa);
     kalloc_init(&machine);
     kvm_init(&machine);
+    // The tree and the initrd are read after paging is on, wherever the
+    // boot loader put them (even below the kernel, which kvm_init skips).
+    kvm_map_ram(PGROUNDDOWN(fdt_pa), boot_fdt.totalsize + fdt_pa % PGSIZE);
+    if (machine.initrd_end > machine.initrd_start)
+        kvm_map_ram(machine.initrd_start,
+                    machine.initrd_end - machine.initrd_start);
     console_set_stdout_node(machine.stdout_node);
     driver_probe_all(&boot_fdt);
     ramdisk_init(machine.initrd_start, machine.initrd_end);

@@ -12,6 +12,9 @@ struct machine;
 // Builds the kernel page table: RAM banks (R+W, kernel text R+X), the
 // trampoline and the kernel stacks. Boot hart, before the MMU is on.
 void kvm_init(const struct machine *m);
+// Identity-maps RAM the kernel reads outside the banks kvm_init mapped
+// (the tree or initrd below the image). Boot hart, before paging is on.
+void kvm_map_ram(uint64 pa, uint64 size);
 // Turns on paging with the kernel page table on this hart.
 void kvm_init_hart(void);
 extern pagetable_t kernel_pagetable;

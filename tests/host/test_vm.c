@@ -120,8 +120,15 @@ test_kalloc_counts_and_refs(void)
     int panicked = setjmp(panic_jmp);
     if (!panicked)
         kfree(a); // double free
-    expect_panic = 0;
     CHECK(panicked);
+    // The first page of RAM holds the reference counts: reserved, so a
+    // stray kfree must panic rather than hand it out.
+    panicked = setjmp(panic_jmp);
+    if (!panicked)
+        kfree(ram);
+    CHECK(panicked);
+    CHECK_EQ(kalloc_free_pages(), total);
+    expect_panic = 0;
 }
 
 static void

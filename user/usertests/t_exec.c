@@ -118,6 +118,10 @@ exec_elf_bad(void)
         {"memsz reaches MAXVA", PH0 + PH_MEMSZ, 8, MAXVA},
         {"filesz past eof", PH0 + PH_FILESZ, 8, 100000},
         {"offset overflow", PH0 + PH_OFFSET, 8, 0xffffffffffffff00UL},
+        // 64-bit offsets whose low 32 bits are valid: a kernel that
+        // truncates them would load the program and run it.
+        {"phoff above 4 GiB", EH_PHOFF, 8, (1UL << 32) + PH0},
+        {"offset above 4 GiB", PH0 + PH_OFFSET, 8, 1UL << 32},
     };
 
     for (int i = 0; i < (int)(sizeof(bad) / sizeof(bad[0])); i++) {
