@@ -6,6 +6,7 @@
 #include "sleeplock.h"
 #include "buf.h"
 #include "printf.h"
+#include "proc.h"
 
 static struct {
     // Guards the list, refcnt, dev and blockno of every buffer; the data
@@ -41,33 +42,39 @@ bget(uint dev, uint blockno)
     struct buf *b;
 
     acquire(&bcache.lock);
-    for (b = bcache.head.next; b != &bcache.head; b = b->next) {
-        if (b->dev == dev && b->blockno == blockno) {
-            b->refcnt++;
-            release(&bcache.lock);
-            acquiresleep(&b->lock);
-            return b;
+    for (;;) {
+        for (b = bcache.head.next; b != &bcache.head; b = b->next) {
+            if (b->dev == dev && b->blockno == blockno) {
+                b->refcnt++;
+                release(&bcache.lock);
+                acquiresleep(&b->lock);
+                return b;
+            }
         }
-    }
-    // Not cached: take the least recently used idle buffer. Changing its
-    // identity under bcache.lock keeps two callers from caching one block
-    // twice.
-    for (b = bcache.head.prev; b != &bcache.head; b = b->prev) {
-        if (b->refcnt == 0) {
-            b->dev = dev;
-            b->blockno = blockno;
-            b->valid = 0;
-            b->refcnt = 1;
-            release(&bcache.lock);
-            acquiresleep(&b->lock);
-            return b;
+        // Not cached: take the least recently used idle buffer. Changing
+        // its identity under bcache.lock keeps two callers from caching
+        // one block twice.
+        for (b = bcache.head.prev; b != &bcache.head; b = b->prev) {
+            if (b->refcnt == 0) {
+                b->dev = dev;
+                b->blockno = blockno;
+                b->valid = 0;
+                b->refcnt = 1;
+                release(&bcache.lock);
+                acquiresleep(&b->lock);
+                return b;
+            }
         }
+        // Every buffer is in use (the log pins up to LOGSIZE, readers hold
+        // one or two each): wait for one to be released. Each holder needs
+        // at most one more, and the log's commit reads only cached blocks,
+        // so the wait always ends.
+        sleep(&bcache, &bcache.lock);
     }
-    panic("bget: all %d buffers in use", NBUF);
 }
 
-// Locked buffer with the contents of the block. May sleep; panics when every
-// buffer is referenced (the log bounds how many an operation may hold).
+// Locked buffer with the contents of the block. May sleep, also while every
+// buffer is in use.
 struct buf *
 bread(uint dev, uint blockno)
 {
@@ -102,6 +109,7 @@ brelse(struct buf *b)
     acquire(&bcache.lock);
     b->refcnt--;
     if (b->refcnt == 0) {
+        wakeup(&bcache);
         b->next->prev = b->prev;
         b->prev->next = b->next;
         b->next = bcache.head.next;
@@ -127,6 +135,7 @@ void
 bunpin(struct buf *b)
 {
     acquire(&bcache.lock);
-    b->refcnt--;
+    if (--b->refcnt == 0)
+        wakeup(&bcache);
     release(&bcache.lock);
 }

@@ -18,7 +18,7 @@ struct buf {
 
 void binit(void);
 // Locked buffer holding block blockno of dev (read from disk if needed).
-// Panics if every buffer is in use (a kernel bug: the log bounds usage).
+// Sleeps while every buffer is in use.
 struct buf *bread(uint dev, uint blockno);
 void bwrite(struct buf *b); // b must be locked
 void brelse(struct buf *b); // unlocks and releases b

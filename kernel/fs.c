@@ -34,6 +34,11 @@ fsinit(int dev)
         panic("fsinit: bad magic %x (not a lazyos image)", sb.magic);
     if (sb.ninodes < 2 || sb.bmapstart >= sb.size)
         panic("fsinit: insane superblock");
+    // filewrite's and unlink's log budgets assume the free bitmap spans at
+    // most FS_MAX_BITMAP blocks; a bigger image could overflow the log.
+    if (sb.size > FS_MAX_BITMAP * BPB)
+        panic("fsinit: %d blocks is more than this kernel handles (%d)",
+              sb.size, FS_MAX_BITMAP * BPB);
     initlog(dev, &sb);
 }
 
@@ -104,8 +109,7 @@ iinit(void)
 
 // A referenced, unlocked entry for inode inum, not read from disk yet.
 // 0 when all NINODE entries are in use: callers fail the system call
-// rather than panic, since user programs can fill the table. Used by dir.c
-// (not yet declared in inode.h).
+// rather than panic, since user programs can fill the table.
 struct inode *
 iget(uint dev, uint inum)
 {
@@ -375,13 +379,16 @@ readi(struct inode *ip, int user_dst, uint64 dst, uint off, uint n)
 // Writes n bytes from src (a user address if user_src) at off, growing the
 // file. Caller holds ip->lock inside a transaction, and keeps n small enough
 // for the transaction (see filewrite). Returns the bytes written, fewer if
-// the disk fills; -1 if off is past the end of file, the file would exceed
-// MAXFILE blocks, or src is bad (bytes already copied stay written).
+// the disk fills or src turns bad part-way (each block is all or nothing);
+// -1 if nothing was written: off is past the end of file, the file would
+// exceed MAXFILE blocks, or src is bad from the start.
 int
 writei(struct inode *ip, int user_src, uint64 src, uint off, uint n)
 {
     uint tot, m;
     int bad = 0;
+    char chunk[BSIZE]; // the user's bytes land here first: a bad address
+                       // must not leave half a block changed in the cache
 
     if (off > ip->size || (uint64)off + n > (uint64)MAXFILE * BSIZE)
         return -1;
@@ -393,11 +400,12 @@ writei(struct inode *ip, int user_src, uint64 src, uint off, uint n)
         m = BSIZE - off % BSIZE;
         if (m > n - tot)
             m = n - tot;
-        if (either_copyin(b->data + off % BSIZE, user_src, src, m) < 0) {
+        if (either_copyin(chunk, user_src, src, m) < 0) {
             brelse(b);
             bad = 1;
             break;
         }
+        memmove(b->data + off % BSIZE, chunk, m);
         log_write(b);
         brelse(b);
     }
@@ -405,5 +413,5 @@ writei(struct inode *ip, int user_src, uint64 src, uint off, uint n)
         ip->size = off;
     // Even without growth bmap may have filled addrs[], so always write.
     iupdate(ip);
-    return bad ? -1 : (int)tot;
+    return bad && tot == 0 ? -1 : (int)tot;
 }

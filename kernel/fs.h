@@ -42,6 +42,9 @@ struct dinode {
 #define IPB (BSIZE / sizeof(struct dinode))        // inodes per block
 #define IBLOCK(i, sb) ((i) / IPB + (sb).inodestart) // block holding inode i
 #define BPB (BSIZE * 8)                            // bitmap bits per block
+// The log's per-operation budget counts on a bitmap of at most this many
+// blocks, so a file system has at most FS_MAX_BITMAP * BPB blocks (16 MiB).
+#define FS_MAX_BITMAP 2
 #define BBLOCK(b, sb) ((b) / BPB + (sb).bmapstart)  // bitmap block for block b
 
 // A directory is a file of these; inum 0 marks a free slot.

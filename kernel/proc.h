@@ -128,7 +128,7 @@ void wakeup(void *chan);
 int fork(void);            // child pid, or -1 (table full, out of memory)
 void exit(int status) __attribute__((noreturn));
 int wait(uint64 status_va);// child pid, or -1 (no children, bad pointer)
-int kill(int pid);         // 0, or -1 if there is no such process
+int kill(int pid);         // 0, or -1 if there is no such process or it is init
 void setkilled(struct proc *p);
 // Nonzero once p has been killed. killed only ever goes from 0 to 1, so a
 // racy read is at worst one trap late; no lock needed.

@@ -164,6 +164,9 @@ wait(uint64 status_va)
 int
 kill(int pid)
 {
+    // init must not exit (it reaps orphans): killing it is refused.
+    if (initproc && pid == initproc->pid)
+        return -1;
     for (struct proc *p = proc; p < &proc[NPROC]; p++) {
         acquire(&p->lock);
         if (p->pid == pid && p->state != UNUSED) {

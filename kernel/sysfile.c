@@ -151,7 +151,8 @@ sys_link(void)
 
     if ((dp = nameiparent(new, name)) != 0) {
         ilock(dp);
-        if (dp->dev == ip->dev && dirlink(dp, name, ip->inum) == 0) {
+        if (dp->nlink > 0 && dp->dev == ip->dev &&
+            dirlink(dp, name, ip->inum) == 0) {
             iunlockput(dp);
             iput(ip);
             end_op();
@@ -268,6 +269,10 @@ create(const char *path, short type, short major, short minor)
     if ((dp = nameiparent(path, name)) == 0)
         return 0;
     ilock(dp);
+    if (dp->nlink == 0) { // a removed directory (someone's cwd): no new names
+        iunlockput(dp);
+        return 0;
+    }
     if ((ip = dirlookup(dp, name, 0)) != 0) {
         iunlockput(dp);
         ilock(ip);

@@ -29,7 +29,7 @@ _Static_assert(sizeof(struct dirent) == 16, "dirent layout");
 _Static_assert(sizeof(struct logheader) <= BSIZE, "log header fits");
 
 #define DEFAULT_NINODES 200
-#define MAX_SIZE (1u << 24) // blocks (16 GiB); keeps every count in a uint
+#define MAX_SIZE (FS_MAX_BITMAP * BPB) // blocks: what the kernel's log allows
 
 static FILE *img;
 static const char *img_path;

@@ -137,7 +137,16 @@ args_straddle_break(void)
     close(fd);
     fd = open("uta_sample", O_WRONLY | O_TRUNC);
     UT_CHECK(fd >= 0);
-    UT_EQ(write(fd, brk - 5, 10), -1);
+    UT_EQ(write(fd, brk - 5, 10), -1); // one block: all or nothing
+    // Across blocks, the blocks before the bad page are written and
+    // counted, and the offset moves by exactly that much.
+    UT_EQ(write(fd, brk - 2048, 4096), 2048);
+    struct stat st;
+    UT_EQ(fstat(fd, &st), 0);
+    UT_EQ(st.size, 2048);
+    UT_EQ(write(fd, "z", 1), 1);
+    UT_EQ(fstat(fd, &st), 0);
+    UT_EQ(st.size, 2049);
     close(fd);
     UT_EQ(unlink("uta_sample"), 0);
 }

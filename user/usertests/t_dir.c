@@ -298,6 +298,21 @@ dir_many(void)
     UT_EQ(unlink("utd_many"), 0);
 }
 
+// A removed directory that is still someone's cwd takes no new names:
+// otherwise its files would be unreachable and leak on disk for good.
+static void
+dir_removed_cwd(void)
+{
+    UT_EQ(mkdir("utd_gone"), 0);
+    UT_EQ(chdir("utd_gone"), 0);
+    UT_EQ(unlink("../utd_gone"), 0);
+    UT_EQ(mkdir("x"), -1);
+    UT_EQ(open("f", O_CREATE | O_RDWR), -1);
+    UT_EQ(mknod("n", 1, 0), -1);
+    UT_EQ(link("/usertests", "l"), -1);
+    UT_EQ(chdir("/"), 0);
+}
+
 const struct ut_test ut_dir_tests[] = {
     {"dir_basic", dir_basic, 0},
     {"dir_errors", dir_errors, 0},
@@ -309,5 +324,6 @@ const struct ut_test ut_dir_tests[] = {
     {"dir_maxpath", dir_maxpath, 0},
     {"dir_links", dir_links, 0},
     {"dir_many", dir_many, 0},
+    {"dir_removed_cwd", dir_removed_cwd, 0},
     {0, 0, 0},
 };

@@ -245,6 +245,10 @@ pipe_lengths(void)
     UT_EQ(write(fds[1], "k", 1), 1);
     UT_EQ(read(fds[0], buf, -1), -1);
     UT_EQ(read(fds[0], buf, 0), 0);
+    // n = 0 on an empty pipe with a writer must not wait for data.
+    UT_EQ(read(fds[0], buf, 1), 1);
+    UT_EQ(read(fds[0], buf, 0), 0);
+    UT_EQ(write(fds[1], "k", 1), 1);
     UT_EQ(read(fds[0], buf, 1), 1);
     UT_EQ(buf[0], 'k');
     close(fds[0]);

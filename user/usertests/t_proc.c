@@ -183,6 +183,7 @@ proc_kill_bad(void)
     UT_EQ(kill(100000), -1);
     UT_EQ(kill(0x7fffffff), -1);
     UT_EQ(kill(-0x7fffffff - 1), -1);
+    UT_EQ(kill(1), -1); // init: refused (it must never exit)
     // A reaped child's pid names nobody any more.
     pid = UT_FORK();
     if (pid == 0)
