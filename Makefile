@@ -63,7 +63,8 @@ all: $(B)/kernel.elf $(B)/kernel.bin $(FS_IMG)
 kernel: $(B)/kernel.elf $(B)/kernel.bin
 
 # ---- generated sources ----
-$(GEN)/syscall_table.h $(GEN)/syscall_nr.h $(GEN)/usys.S: kernel/syscall.tbl tools/gen-syscalls.sh
+# One run makes all three (&:), so a parallel build cannot run it twice.
+$(GEN)/syscall_table.h $(GEN)/syscall_nr.h $(GEN)/usys.S &: kernel/syscall.tbl tools/gen-syscalls.sh
 	tools/gen-syscalls.sh kernel/syscall.tbl $(GEN)
 
 $(B)/driver_table.c: boards/$(BOARD)/board.mk
@@ -188,6 +189,9 @@ print-qemu:
 	@echo $(QEMU) $(QEMU_OPTS)
 
 # ---- tests ----
+# Host tests compile several sources into one binary, for which gcc's
+# dependency files are incomplete: every header counts instead.
+HOST_HDRS := $(wildcard kernel/*.h drivers/*.h tests/host/*.h)
 HOST_TESTS := $(H)/test_fdt $(H)/test_vm $(H)/test_sd_spi $(H)/test_uart_sifive \
     $(H)/test_boards $(H)/test_dw_mshc $(H)/test_uart_dw
 # test_dw_mshc.c includes its test_dw_mshc_*.c parts; the models link in.
@@ -196,20 +200,20 @@ DW_MSHC_TEST_SRCS := tests/host/test_dw_mshc.c tests/host/dw_model.c \
     drivers/dw_mshc.c kernel/fdt.c
 DW_MSHC_TEST_PARTS := $(addprefix tests/host/,test_dw_mshc_attach.c \
     test_dw_mshc_rw.c test_dw_mshc_faults.c dw_model.h kernel_stubs.h dw_slot.h)
-$(H)/test_dw_mshc: $(DW_MSHC_TEST_SRCS) $(DW_MSHC_TEST_PARTS) \
+$(H)/test_dw_mshc: $(DW_MSHC_TEST_SRCS) $(DW_MSHC_TEST_PARTS) $(HOST_HDRS) \
     drivers/dw_mshc.h tests/host/hosttest.h
 	@mkdir -p $(@D)
 	@echo "  HOSTCC  $@"
 	$(Q)$(HOSTCC) $(HOSTCFLAGS) -o $@ $(DW_MSHC_TEST_SRCS)
 # The test includes drivers/uart_ns16550.c itself, to reach its static parts.
-$(H)/test_uart_dw: tests/host/test_uart_dw.c drivers/uart_ns16550.c kernel/fdt.c tests/host/hosttest.h
+$(H)/test_uart_dw: tests/host/test_uart_dw.c drivers/uart_ns16550.c kernel/fdt.c tests/host/hosttest.h $(HOST_HDRS)
 	@mkdir -p $(@D)
 	@echo "  HOSTCC  $@"
 	$(Q)$(HOSTCC) $(HOSTCFLAGS) -o $@ tests/host/test_uart_dw.c kernel/fdt.c
 # Every driver, matched against every board's tree by kernel/driver.c.
 BOARDS_TEST_SRCS := tests/host/test_boards.c kernel/driver.c kernel/fdt.c \
     kernel/fdt_machine.c $(wildcard drivers/*.c)
-$(H)/test_boards: $(BOARDS_TEST_SRCS) tests/host/hosttest.h $(wildcard boards/*/board.mk)
+$(H)/test_boards: $(BOARDS_TEST_SRCS) tests/host/hosttest.h $(wildcard boards/*/board.mk) $(HOST_HDRS)
 	@mkdir -p $(@D)
 	@echo "  HOSTCC  $@"
 	$(Q)$(HOSTCC) $(HOSTCFLAGS) -o $@ $(BOARDS_TEST_SRCS)
@@ -218,18 +222,18 @@ SD_SPI_TEST_SRCS := tests/host/test_sd_spi.c tests/host/sd_model.c \
     tests/host/sd_card.c tests/host/kernel_stubs.c drivers/sd_spi.c
 SD_SPI_TEST_PARTS := $(addprefix tests/host/,test_sd_spi_init.c \
     test_sd_spi_rw.c test_sd_spi_faults.c sd_model.h kernel_stubs.h)
-$(H)/test_sd_spi: $(SD_SPI_TEST_SRCS) $(SD_SPI_TEST_PARTS) \
+$(H)/test_sd_spi: $(SD_SPI_TEST_SRCS) $(SD_SPI_TEST_PARTS) $(HOST_HDRS) \
     drivers/sd_spi.h tests/host/hosttest.h
 	@mkdir -p $(@D)
 	@echo "  HOSTCC  $@"
 	$(Q)$(HOSTCC) $(HOSTCFLAGS) -o $@ $(SD_SPI_TEST_SRCS)
 # The test includes drivers/uart_sifive.c itself, to reach its static parts.
-$(H)/test_uart_sifive: tests/host/test_uart_sifive.c drivers/uart_sifive.c kernel/fdt.c tests/host/hosttest.h
+$(H)/test_uart_sifive: tests/host/test_uart_sifive.c drivers/uart_sifive.c kernel/fdt.c tests/host/hosttest.h $(HOST_HDRS)
 	@mkdir -p $(@D)
 	@echo "  HOSTCC  $@"
 	$(Q)$(HOSTCC) $(HOSTCFLAGS) -o $@ tests/host/test_uart_sifive.c kernel/fdt.c
 VM_TEST_SRCS := kernel/kalloc.c kernel/vm.c kernel/uvm.c kernel/vmfault.c
-$(H)/test_vm: tests/host/test_vm.c $(VM_TEST_SRCS) tests/host/hosttest.h
+$(H)/test_vm: tests/host/test_vm.c $(VM_TEST_SRCS) tests/host/hosttest.h $(HOST_HDRS)
 	@mkdir -p $(@D)
 	@echo "  HOSTCC  $@"
 	$(Q)$(HOSTCC) $(HOSTCFLAGS) -o $@ tests/host/test_vm.c $(VM_TEST_SRCS)
@@ -238,7 +242,7 @@ FDT_TEST_SRCS := tests/host/test_fdt.c tests/host/fdt_builder.c kernel/fdt.c \
     kernel/fdt_machine.c
 FDT_TEST_PARTS := $(addprefix tests/host/,test_fdt_boards.c test_fdt_blobs.c \
     test_fdt_machine.c fdt_builder.h)
-$(H)/test_fdt: $(FDT_TEST_SRCS) $(FDT_TEST_PARTS) tests/host/hosttest.h
+$(H)/test_fdt: $(FDT_TEST_SRCS) $(FDT_TEST_PARTS) tests/host/hosttest.h $(HOST_HDRS)
 	@mkdir -p $(@D)
 	@echo "  HOSTCC  $@"
 	$(Q)$(HOSTCC) $(HOSTCFLAGS) -o $@ $(FDT_TEST_SRCS)

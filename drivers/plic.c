@@ -173,7 +173,11 @@ plic_probe(const struct fdt *f, int node)
     }
     // Map only up to the last context we use: the JH7110 PLIC spans 64 MiB.
     need = PLIC_CONTEXT + PLIC_CONTEXT_STRIDE * (uint64)(maxctx + 1);
-    plic.base = kvm_map_device(pa, need < size ? need : size);
+    if (need > size) {
+        printf("%s: reg too small for context %d\n", name, maxctx);
+        return -1;
+    }
+    plic.base = kvm_map_device(pa, need);
     // Priority 0 never interrupts: every source stays off until enable().
     for (uint32 i = 1; i <= plic.ndev; i++)
         plic_write(&plic, PLIC_PRIORITY + 4 * (uint64)i, 0);

@@ -17,6 +17,7 @@
 #define SUART_TXEN 0x1
 #define SUART_RXEN 0x1
 #define SUART_CNT_MASK (0x7U << 16) // txcnt/rxcnt: watermark levels
+#define SUART_RX_BURST 256          // bytes drained per interrupt at most
 #define SUART_IE_RXWM 0x2           // pending while rx entries > rxcnt
 
 #define SUART_MAX 4
@@ -99,8 +100,10 @@ suart_intr(void *dev)
 {
     int c;
 
-    // rxwm stays pending until the FIFO is at the watermark (empty).
-    while ((c = suart_getc(dev)) >= 0)
+    // rxwm stays pending until the FIFO is at the watermark (empty). A
+    // bounded drain: a wedged UART that never reads empty must not hold
+    // the hart in interrupt context for ever; it interrupts again.
+    for (int i = 0; i < SUART_RX_BURST && (c = suart_getc(dev)) >= 0; i++)
         console_intr(c);
 }
 

@@ -155,13 +155,14 @@ static uint64
 vblk_capacity(const struct vblk *d, uint32 version)
 {
     uint32 gen = 0, lo, hi;
+    int tries = 0;
 
     do {
         if (version == 2)
             gen = vblk_read(d, VIRTIO_MMIO_CONFIG_GENERATION);
         lo = vblk_read(d, VIRTIO_MMIO_CONFIG);
         hi = vblk_read(d, VIRTIO_MMIO_CONFIG + 4);
-    } while (version == 2 &&
+    } while (version == 2 && ++tries < 16 &&
              gen != vblk_read(d, VIRTIO_MMIO_CONFIG_GENERATION));
     return ((uint64)hi << 32) | lo;
 }
@@ -304,8 +305,12 @@ vblk_probe(const struct fdt *f, int node)
     if (vblk_start(d, version, vblk_rings[nvblk]) < 0)
         return -1;
     initlock(&d->lock, d->name);
+    // Requests sleep until the completion interrupt: no interrupts, no disk.
+    if (irq_register(irq, vblk_intr, d) < 0) {
+        printf("%s: no interrupt controller, disk not used\n", name);
+        return -1;
+    }
     nvblk++;
-    irq_register(irq, vblk_intr, d);
     blkdev_register(&vblk_ops, d, d->nsectors, d->name);
     return 0;
 }

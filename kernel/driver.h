@@ -24,7 +24,8 @@ extern const struct driver *const driver_table[];
 void driver_probe_all(const struct fdt *f);
 
 // Maps [pa, pa+size) of device registers into the kernel page table
-// (uncached identity map) and returns the virtual address to use.
+// (uncached identity map) and returns the virtual address to use. Panics
+// on an empty range or one beyond the address space (a broken tree).
 uint64 kvm_map_device(uint64 pa, uint64 size);
 
 // ---- console ----
@@ -47,7 +48,9 @@ struct irqchip_ops {
 };
 void irqchip_register(const struct irqchip_ops *ops, void *dev);
 // Calls fn(arg) on interrupt `irq`, in interrupt context (no sleeping).
-void irq_register(uint irq, void (*fn)(void *arg), void *arg);
+// Returns -1 when no interrupt controller was found (controllers are
+// probed first): a driver that must sleep for its interrupt gives up then.
+int irq_register(uint irq, void (*fn)(void *arg), void *arg);
 
 // ---- block devices ----
 struct blk_ops {

@@ -28,9 +28,11 @@ irqchip_register(const struct irqchip_ops *ops, void *dev)
     }
 }
 
-void
+int
 irq_register(uint irq, void (*fn)(void *arg), void *arg)
 {
+    if (chip == 0)
+        return -1;
     // Only the boot hart registers, before the other harts start.
     if (nhandlers == MAX_IRQ_HANDLERS)
         panic("irq_register: table full");
@@ -38,14 +40,14 @@ irq_register(uint irq, void (*fn)(void *arg), void *arg)
     handlers[nhandlers].fn = fn;
     handlers[nhandlers].arg = arg;
     nhandlers++;
+    return 0;
 }
 
 void
 irq_enable_all(void)
 {
     if (chip == 0) {
-        if (nhandlers)
-            printf("irq: no interrupt controller; devices will not interrupt\n");
+        printf("irq: no interrupt controller; devices will not interrupt\n");
         return;
     }
     for (int i = 0; i < nhandlers; i++)

@@ -99,6 +99,11 @@ kvm_map_ram(uint64 pa, uint64 size)
 uint64
 kvm_map_device(uint64 pa, uint64 size)
 {
+    // Only a broken device tree gets here with these; say so plainly
+    // instead of faulting on the first register access later.
+    if (size == 0 || pa + size < pa || pa + size > MAXVA)
+        panic("device tree: bad register range %p+%p", (void *)pa,
+              (void *)size);
     kvm_map_range(pa, size, PTE_R | PTE_W);
     return pa;
 }

@@ -111,8 +111,9 @@ kmain(uint64 hartid, uint64 fdt_pa)
         kvm_map_ram(machine.initrd_start,
                     machine.initrd_end - machine.initrd_start);
     console_set_stdout_node(machine.stdout_node);
-    driver_probe_all(&boot_fdt);
+    // The initrd first: it must win over disks even if they fill the table.
     ramdisk_init(machine.initrd_start, machine.initrd_end);
+    driver_probe_all(&boot_fdt);
     kvm_init_hart();
     trap_init();
     trap_init_hart();

@@ -5,23 +5,31 @@ set -u
 board=${1:?usage: tests/check.sh BOARD}
 out=build/$board/check
 mkdir -p "$out"
-total_pass=0 total_fail=0
+total_pass=0 total_fail=0 total_skip=0
 
 # Adds the counts from the last "N passed, N failed" line of a log.
 tally() { # name log status
     line=$(grep -E '(^|: )[0-9]+ passed, [0-9]+ failed' "$2" | tail -n 1)
     p=$(echo "$line" | sed -E 's/^(.*[^0-9])?([0-9]+) passed.*/\2/')
     f=$(echo "$line" | sed -E 's/^.* ([0-9]+) failed.*/\1/')
+    s=0
+    case "$line" in
+    *skipped*) s=$(echo "$line" | sed -E 's/^.* ([0-9]+) skipped.*/\1/') ;;
+    esac
     if [ -z "$line" ]; then
         p=0 f=1
         echo "check: $1 printed no result line (exit $3); see $2"
     elif [ "$3" -ne 0 ] && [ "$f" -eq 0 ]; then
         f=1
         echo "check: $1 exited $3; see $2"
+    elif [ "$p" -eq 0 ] && [ "$f" -eq 0 ] && [ "$s" -eq 0 ]; then
+        f=1
+        echo "check: $1 ran no test; see $2"
     fi
-    echo "check: $1: $p passed, $f failed"
+    echo "check: $1: $p passed, $f failed, $s skipped"
     total_pass=$((total_pass + p))
     total_fail=$((total_fail + f))
+    total_skip=$((total_skip + s))
 }
 
 run() { # name command...
@@ -29,7 +37,8 @@ run() { # name command...
     shift
     log=$out/$name.log
     echo "check: running $name"
-    "$@" > "$log" 2>&1
+    # A bounded loop that regresses must fail the run, not hang it.
+    timeout 900 "$@" > "$log" 2>&1
     status=$?
     grep -E 'FAIL|fail:' "$log" | grep -v ' 0 failed' | head -n 20
     tally "$name" "$log" $status
@@ -106,5 +115,7 @@ if [ "$board" = qemu-virt ]; then
     done
 fi
 
+[ "$total_skip" -eq 0 ] ||
+    echo "check: $total_skip tests skipped (no ../shared/dtb?)"
 echo "$total_pass passed, $total_fail failed"
 [ "$total_fail" -eq 0 ]

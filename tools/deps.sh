@@ -14,7 +14,8 @@ sgdisk:gdisk
 python3:python3
 cc:gcc"
 # files -> Debian package
-files="/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.elf:opensbi
+files="/usr/include/stdio.h:libc6-dev
+/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.elf:opensbi
 /usr/lib/u-boot/qemu-riscv64_smode/u-boot.bin:u-boot-qemu"
 
 missing=""

@@ -71,7 +71,7 @@ struct spinlock;
 NEVER(void sbi_shutdown(void))
 NEVER(uint64 kvm_map_device(uint64 pa, uint64 size))
 NEVER(void irqchip_register(const struct irqchip_ops *o, void *d))
-NEVER(void irq_register(uint irq, void (*fn)(void *), void *arg))
+NEVER(int irq_register(uint irq, void (*fn)(void *), void *arg))
 NEVER(void console_register(const struct console_ops *o, void *d, int n))
 NEVER(void console_intr(int c))
 NEVER(void blkdev_register(const struct blk_ops *o, void *d, uint64 n,

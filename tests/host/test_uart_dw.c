@@ -33,13 +33,14 @@ kvm_map_device(uint64 pa, uint64 size)
     return (uint64)plain_page;
 }
 
-void
+int
 irq_register(uint irq, void (*fn)(void *arg), void *arg)
 {
     reg.irq_calls++;
     reg.irq = irq;
     reg.irq_fn = fn;
     reg.irq_arg = arg;
+    return 0;
 }
 
 void

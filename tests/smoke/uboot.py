@@ -82,9 +82,11 @@ def main():
             for name, pattern, timeout in STAGES:
                 g.expect(pattern, timeout)
                 check(name, True)
+            name = "kernel reaches the shell"
+            m = g.expect(r"(?m)^" + re.escape(PROMPT) + r"|panic:.*", 60)
+            check(name, m.group(0) == PROMPT, m.group(0))
             if args.shell:
                 name = "shell"
-                g.expect(r"(?m)^" + re.escape(PROMPT), 60)
                 shell_checks(g, check, args.readme)
                 for suite in args.suite:
                     name = suite
