@@ -33,15 +33,18 @@ COMMON_CFLAGS := -mcmodel=medany -ffreestanding -fno-common -nostdlib \
     -Wall -Wextra -Wno-unused-parameter -Werror -I. -MMD -MP
 # The kernel never touches F/D registers (only kernel/fpregs.S does), so user
 # floating-point state survives traps without being saved.
+KSUBDIRS := $(addprefix -I,$(wildcard kernel/*/))
 KCFLAGS := $(COMMON_CFLAGS) -march=rv64imac_zicsr_zifencei -mabi=lp64 \
-    -fno-omit-frame-pointer -Ikernel -I$(GEN)
+    -fno-omit-frame-pointer -Ikernel $(KSUBDIRS) -I$(GEN)
 UCFLAGS := $(COMMON_CFLAGS) -march=rv64gc -mabi=lp64d
 HOSTCFLAGS := -std=gnu11 -Wall -Wextra -Werror -g -O1 \
-    -fsanitize=address,undefined -fno-sanitize-recover=all -I. -Ikernel
+    -fsanitize=address,undefined -fno-sanitize-recover=all -I. -Ikernel \
+    $(KSUBDIRS)
 
 KERNEL_ASM := boot/entry.S kernel/trampoline.S kernel/kernelvec.S \
     kernel/swtch.S kernel/fpregs.S
-KERNEL_C   := $(wildcard kernel/*.c)
+# Subsystems live in folders of their own (kernel/mm/, kernel/fs/, ...).
+KERNEL_C   := $(wildcard kernel/*.c kernel/*/*.c)
 DRIVER_C   := $(addprefix drivers/,$(addsuffix .c,$(DRIVERS)))
 # Code a driver needs that is no driver of its own: the SD-card protocol
 # spoken over the SiFive SPI controller.
@@ -58,7 +61,7 @@ UBINS  := $(addprefix $(U)/_,$(UPROGS))
 FS_FILES := $(B)/README $(UBINS)
 
 .PHONY: all kernel qemu qemu-gdb check bench deps clean format print-qemu \
-    sd-image
+    sd-image qemu-run qemu-gdb-run bench-run check-run
 all: $(B)/kernel.elf $(B)/kernel.bin $(FS_IMG)
 kernel: $(B)/kernel.elf $(B)/kernel.bin
 
@@ -166,11 +169,17 @@ $(DISK_IMG): $(QEMU_DISK_SRC)
 QEMU_OPTS = -machine $(QEMU_MACHINE) -smp $(QEMU_SMP) -m $(QEMU_MEM) \
     -bios $(QEMU_BIOS) -kernel $(B)/kernel.elf -nographic $(QEMU_DISK)
 
-qemu: deps all $(DISK_IMG)
+# The tools are installed first, in a make of their own: as plain
+# prerequisites, `make -j2` would compile while apt-get is still installing.
+qemu: deps
+	+@$(MAKE) --no-print-directory qemu-run
+qemu-run: all $(DISK_IMG)
 	@echo "*** lazyos on QEMU $(QEMU_MACHINE); Ctrl-A X quits QEMU ***"
 	$(QEMU) $(QEMU_OPTS)
 
-qemu-gdb: deps all $(DISK_IMG)
+qemu-gdb: deps
+	+@$(MAKE) --no-print-directory qemu-gdb-run
+qemu-gdb-run: all $(DISK_IMG)
 	@echo "*** gdb-multiarch $(B)/kernel.elf -ex 'target remote :1234' ***"
 	$(QEMU) $(QEMU_OPTS) -S -gdb tcp::1234
 
@@ -179,7 +188,9 @@ deps:
 
 # Figures in guest instructions: one hart, and -icount so that rdinstret
 # counts exactly and every run gives the same numbers.
-bench: deps all $(DISK_IMG)
+bench: deps
+	+@$(MAKE) --no-print-directory bench-run
+bench-run: all $(DISK_IMG)
 	@python3 tests/smoke/bench.py --log $(B)/bench-console.log -- \
 	    $(QEMU) $(subst -smp $(QEMU_SMP),-smp 1,$(QEMU_OPTS)) \
 	    -icount shift=0,align=off,sleep=off
@@ -191,7 +202,7 @@ print-qemu:
 # ---- tests ----
 # Host tests compile several sources into one binary, for which gcc's
 # dependency files are incomplete: every header counts instead.
-HOST_HDRS := $(wildcard kernel/*.h drivers/*.h tests/host/*.h)
+HOST_HDRS := $(wildcard kernel/*.h kernel/*/*.h drivers/*.h tests/host/*.h)
 HOST_TESTS := $(H)/test_fdt $(H)/test_vm $(H)/test_sd_spi $(H)/test_uart_sifive \
     $(H)/test_boards $(H)/test_dw_mshc $(H)/test_uart_dw
 # test_dw_mshc.c includes its test_dw_mshc_*.c parts; the models link in.
@@ -247,8 +258,10 @@ $(H)/test_fdt: $(FDT_TEST_SRCS) $(FDT_TEST_PARTS) tests/host/hosttest.h $(HOST_H
 	@echo "  HOSTCC  $@"
 	$(Q)$(HOSTCC) $(HOSTCFLAGS) -o $@ $(FDT_TEST_SRCS)
 
-check: deps all $(HOST_TESTS) $(H)/fsck $(SD_IMG)
-	@tests/check.sh $(BOARD)
+check: deps
+	+@$(MAKE) --no-print-directory check-run
+check-run: all $(HOST_TESTS) $(H)/fsck $(SD_IMG)
+	+@tests/check.sh $(BOARD)
 
 clean:
 	rm -rf build
