@@ -3,7 +3,7 @@
 # switch. uservec saves user registers into the trapframe (at TRAPFRAME in
 # the user page table) and enters usertrap() on the kernel page table;
 # userret does the reverse. Offsets are those of struct trapframe (proc.h).
-#include "kernel/memlayout.h"
+#include "kernel/mm/memlayout.h"
 
 #define TF_KSATP 0
 #define TF_KSP 8

@@ -8,13 +8,13 @@
 #include "hosttest.h"
 #include "kernel/types.h"
 #include "kernel/riscv.h"
-#include "kernel/memlayout.h"
+#include "kernel/mm/memlayout.h"
 #include "kernel/param.h"
 #include "kernel/spinlock.h"
 #include "kernel/proc.h"
 #include "kernel/machine.h"
-#include "kernel/kalloc.h"
-#include "kernel/vm.h"
+#include "kernel/mm/kalloc.h"
+#include "kernel/mm/vm.h"
 
 #define RAM_SIZE (16UL << 20)
 

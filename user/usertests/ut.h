@@ -15,7 +15,7 @@
 // Where the exec tests find this program again.
 #define UT_SELF "/usertests"
 
-// User address-space landmarks (kernel/memlayout.h is not user ABI).
+// User address-space landmarks (kernel/mm/memlayout.h is not user ABI).
 #define UT_TRAMPOLINE (MAXVA - PGSIZE)
 #define UT_TRAPFRAME (MAXVA - 2 * PGSIZE)
 #define UT_HEAP_LIMIT UT_TRAPFRAME // the break may not pass this
