@@ -113,6 +113,8 @@ struct dwm {
     uint64 base;    // virtual address of the registers
     uint32 fifo;    // offset of the FIFO data window
     uint32 ciu_hz;  // card interface unit clock
+    uint32 card_hz; // card clock last set: ciu_hz / (2 * CLKDIV), or ciu_hz
+    int cd_empty;   // CDETECT said "no card" and the slot names no other way
     int wide;       // the slot wires DAT0-3
     int block_addr; // SDHC/SDXC: commands take sector numbers
     uint32 rca;     // the card's relative address
