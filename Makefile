@@ -51,6 +51,10 @@ DRIVER_C   := $(addprefix drivers/,$(addsuffix .c,$(DRIVERS)))
 ifneq ($(filter spi_sifive,$(DRIVERS)),)
 DRIVER_C   += drivers/sd_spi.c
 endif
+# The DesignWare MSHC driver keeps the SD card protocol in a file of its own.
+ifneq ($(filter dw_mshc,$(DRIVERS)),)
+DRIVER_C   += drivers/dw_mshc_sd.c
+endif
 KOBJS := $(patsubst %.S,$(B)/%.o,$(KERNEL_ASM)) \
     $(patsubst %.c,$(B)/%.o,$(KERNEL_C) $(DRIVER_C)) $(B)/driver_table.o
 
@@ -208,7 +212,7 @@ HOST_TESTS := $(H)/test_fdt $(H)/test_vm $(H)/test_sd_spi $(H)/test_uart_sifive 
 # test_dw_mshc.c includes its test_dw_mshc_*.c parts; the models link in.
 DW_MSHC_TEST_SRCS := tests/host/test_dw_mshc.c tests/host/dw_model.c \
     tests/host/dw_card.c tests/host/kernel_stubs.c tests/host/dw_slot.c \
-    drivers/dw_mshc.c kernel/fdt.c
+    drivers/dw_mshc.c drivers/dw_mshc_sd.c kernel/fdt.c
 DW_MSHC_TEST_PARTS := $(addprefix tests/host/,test_dw_mshc_attach.c \
     test_dw_mshc_rw.c test_dw_mshc_faults.c dw_model.h kernel_stubs.h dw_slot.h)
 $(H)/test_dw_mshc: $(DW_MSHC_TEST_SRCS) $(DW_MSHC_TEST_PARTS) $(HOST_HDRS) \
