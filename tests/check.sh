@@ -115,6 +115,15 @@ if [ "$board" = qemu-virt ]; then
     done
 fi
 
+# Board files and the VisionFive 2 boot path (issue 7): uEnv.txt within the
+# vendor's import limit; boot.cmd's tree fix-ups run by QEMU virt's U-Boot
+# on the vendor U-Boot's tree.
+run host-board-files bash tests/host/test_board_files.sh
+if [ "$board" = qemu-virt ]; then
+    run smoke-vf2-fdt python3 tests/smoke/vf2_fdt.py --dtb-dir ../shared/dtb \
+        --log "$out/console-vf2-fdt.log"
+fi
+
 [ "$total_skip" -eq 0 ] ||
     echo "check: $total_skip tests skipped (no ../shared/dtb?)"
 echo "$total_pass passed, $total_fail failed"
