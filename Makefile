@@ -55,6 +55,10 @@ endif
 ifneq ($(filter dw_mshc,$(DRIVERS)),)
 DRIVER_C   += drivers/dw_mshc_sd.c
 endif
+# The SiFive SPI driver reads its input clock from the PRCI's registers.
+ifneq ($(filter spi_sifive,$(DRIVERS)),)
+DRIVER_C   += drivers/sifive_prci.c
+endif
 KOBJS := $(patsubst %.S,$(B)/%.o,$(KERNEL_ASM)) \
     $(patsubst %.c,$(B)/%.o,$(KERNEL_C) $(DRIVER_C)) $(B)/driver_table.o
 
@@ -261,6 +265,17 @@ $(H)/test_fdt: $(FDT_TEST_SRCS) $(FDT_TEST_PARTS) tests/host/hosttest.h $(HOST_H
 	@mkdir -p $(@D)
 	@echo "  HOSTCC  $@"
 	$(Q)$(HOSTCC) $(HOSTCFLAGS) -o $@ $(FDT_TEST_SRCS)
+
+# The SPI controller's input clock from the PRCI, and the SCK divider. The
+# test includes drivers/spi_sifive.c itself, to reach its static parts.
+SPI_CLOCK_TEST_SRCS := tests/host/test_spi_clock.c drivers/sifive_prci.c \
+    drivers/sd_spi.c tests/host/kernel_stubs.c kernel/fdt.c
+$(H)/test_spi_clock: $(SPI_CLOCK_TEST_SRCS) drivers/spi_sifive.c \
+    tests/host/hosttest.h $(HOST_HDRS)
+	@mkdir -p $(@D)
+	@echo "  HOSTCC  $@"
+	$(Q)$(HOSTCC) $(HOSTCFLAGS) -o $@ $(SPI_CLOCK_TEST_SRCS)
+HOST_TESTS += $(H)/test_spi_clock
 
 check: deps
 	+@$(MAKE) --no-print-directory check-run

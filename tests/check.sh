@@ -119,6 +119,7 @@ fi
 # vendor's import limit; boot.cmd's tree fix-ups run by QEMU virt's U-Boot
 # on the vendor U-Boot's tree.
 run host-board-files bash tests/host/test_board_files.sh
+run host-spi-clock build/host/test_spi_clock ../shared/dtb
 if [ "$board" = qemu-virt ]; then
     run smoke-vf2-fdt python3 tests/smoke/vf2_fdt.py --dtb-dir ../shared/dtb \
         --log "$out/console-vf2-fdt.log"
