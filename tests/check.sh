@@ -123,6 +123,10 @@ run host-spi-clock build/host/test_spi_clock ../shared/dtb
 if [ "$board" = qemu-virt ]; then
     run smoke-vf2-fdt python3 tests/smoke/vf2_fdt.py --dtb-dir ../shared/dtb \
         --log "$out/console-vf2-fdt.log"
+    # The console and storage lines of the boot log, and what a boot that
+    # stops for want of a root file system says (expected, found, try).
+    run smoke-bootlog python3 tests/smoke/bootlog.py \
+        --fs "build/$board/fs.img" --workdir "$out"
 fi
 
 [ "$total_skip" -eq 0 ] ||
