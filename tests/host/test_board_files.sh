@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Host test of the boards' U-Boot files: the VisionFive 2 uEnv.txt stays far
-# below the vendor U-Boot's import limit, every line of it is a variable,
-# and each board's boot.cmd compiles with mkimage. Ends "N passed, N failed".
+# Host test of the boards' U-Boot files and docs: the VisionFive 2 uEnv.txt
+# stays far below the vendor U-Boot's import limit, every line of it is a
+# variable, each boot.cmd compiles with mkimage, and the board READMEs say
+# what a first boot needs. Ends "N passed, N failed".
 #
 #   tests/host/test_board_files.sh
 set -u
@@ -44,6 +45,26 @@ for cmd in "$ROOT"/boards/*/boot.cmd; do
     fi
     rm -f "${TMPDIR:-/tmp}/boot.scr.$$"
 done
+
+# The board READMEs carry what a first boot needs (issue 7, item 9).
+# doc_has FILE PATTERN WHAT: FILE's text matches PATTERN.
+doc_has() {
+    if tr '\n' ' ' <"$ROOT/$1" | grep -qE -- "$2"; then ok; else
+        bad "$1 does not say $3"
+    fi
+}
+for b in visionfive2 hifive-unmatched; do
+    doc_has "boards/$b/README.md" '## First boot' "what a first boot shows"
+    doc_has "boards/$b/README.md" 'root file system found' \
+        "the kernel's storage lines"
+done
+doc_has boards/visionfive2/README.md 'MSEL\[1:0\] = +10' "the SD boot switches"
+doc_has boards/visionfive2/README.md 'u-boot-spl\.bin\.normal\.out' \
+    "which SPL file --spl wants"
+doc_has boards/visionfive2/README.md 'What the kernel trusts' \
+    "where the memory size comes from"
+doc_has boards/hifive-unmatched/README.md 'NVMe' "that NVMe/USB boot first"
+doc_has boards/hifive-unmatched/README.md 'satp` = 0' "what --jtag sets up"
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
