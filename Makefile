@@ -276,6 +276,12 @@ $(H)/test_spi_clock: $(SPI_CLOCK_TEST_SRCS) drivers/spi_sifive.c \
 	@echo "  HOSTCC  $@"
 	$(Q)$(HOSTCC) $(HOSTCFLAGS) -o $@ $(SPI_CLOCK_TEST_SRCS)
 HOST_TESTS += $(H)/test_spi_clock
+# What the kernel reads from a tree, for tests/smoke/vf2_fdt.py.
+$(H)/machine_dump: tests/host/machine_dump.c kernel/fdt.c kernel/fdt_machine.c $(HOST_HDRS)
+	@mkdir -p $(@D)
+	@echo "  HOSTCC  $@"
+	$(Q)$(HOSTCC) $(HOSTCFLAGS) -o $@ tests/host/machine_dump.c kernel/fdt.c kernel/fdt_machine.c
+HOST_TESTS += $(H)/machine_dump
 
 check: deps
 	+@$(MAKE) --no-print-directory check-run

@@ -122,7 +122,7 @@ run host-board-files bash tests/host/test_board_files.sh
 run host-spi-clock build/host/test_spi_clock ../shared/dtb
 if [ "$board" = qemu-virt ]; then
     run smoke-vf2-fdt python3 tests/smoke/vf2_fdt.py --dtb-dir ../shared/dtb \
-        --log "$out/console-vf2-fdt.log"
+        --log "$out/console-vf2-fdt.log" --machine-dump build/host/machine_dump
     # The console and storage lines of the boot log, and what a boot that
     # stops for want of a root file system says (expected, found, try).
     run smoke-bootlog python3 tests/smoke/bootlog.py \

@@ -3,10 +3,12 @@
 (QEMU virt's) on the vendor U-Boot's own tree, and uEnv.txt as the vendor
 U-Boot imports it (only its first 0x200 bytes). Prints `N passed, N failed`.
 
-usage: vf2_fdt.py [--dtb-dir DIR] [--log FILE]
+usage: vf2_fdt.py [--dtb-dir DIR] [--log FILE] [--machine-dump PROG]
   The lines between "lazyos-fixups-begin" and "-end" in
   boards/visionfive2/boot.cmd are compiled into a script of their own and
-  sourced, so the test runs exactly what the board runs. Without
+  sourced, so the test runs exactly what the board runs. With PROG
+  (build/host/machine_dump) the fixed tree is saved from guest memory and
+  read the way the kernel reads it. Without
   DIR/visionfive2-vendor-uboot.dtb it skips.
 """
 import argparse
@@ -86,6 +88,19 @@ class UBoot:
     def reg(self, path):
         return re.sub(r"\s+", " ", self.cmd(f"fdt print {path} reg")).strip()
 
+    def save_tree(self, path):
+        """Writes the working tree at fdt_addr_r to host file `path`,
+        through QEMU's monitor (Ctrl-A c toggles it on the console)."""
+        addr = self.cmd("printenv fdt_addr_r").strip().split("=")[-1]
+        self.g.send("\x01c")
+        self.g.expect(r"\(qemu\) ", 10)
+        # Quoted: unquoted, the monitor reads "/tmp" as a division.
+        addr = "0x" + addr.removeprefix("0x")
+        self.g.send(f'pmemsave {addr} 0x40000 "{path}"\n')
+        self.g.expect(r"\(qemu\) ", 10)
+        self.g.send("\x01c\n")
+        self.g.expect(r"(?m)^" + re.escape(PROMPT), 10)
+
     def close(self):
         self.g.proc.kill()
         self.g.close()
@@ -118,6 +133,22 @@ def tree_cases(u, check):
               u.prop(f"/cpus/cpu@{hart}", "status") == "okay")
 
 
+def kernel_view(u, check, dump, tmp):
+    """The 2 GB tree as the kernel reads it: 2 GiB of memory, hart 0 not
+    usable, harts 1-4 usable."""
+    u.fixed_tree(("0x40000000", "0x80000000"))
+    path = os.path.join(tmp, "fixed.dtb")
+    u.save_tree(path)
+    run = subprocess.run([dump, path], capture_output=True, text=True)
+    out = run.stdout
+    check("kernel reads the fixed tree", run.returncode == 0, out)
+    check("kernel sees 2 GiB at 0x40000000",
+          re.findall(r"mem .*", out) == ["mem 0x40000000 0x80000000"], out)
+    check("kernel will not start hart 0", "hart 0 usable 0" in out, out)
+    check("kernel may start harts 1-4",
+          all(f"hart {h} usable 1" in out for h in range(1, 5)), out)
+
+
 def uenv_cases(u, check):
     """The vendor's `env import ${distroloadaddr} 200` keeps 512 bytes."""
     u.cmd(f"env import -t {UENV_AT:#x} 200")
@@ -135,6 +166,7 @@ def main():
                                                       "dtb"))
     ap.add_argument("--log", default=os.path.join(ROOT, "build",
                                                   "vf2-fdt-console.log"))
+    ap.add_argument("--machine-dump", help="build/host/machine_dump")
     args = ap.parse_args()
     passed = failed = 0
 
@@ -159,6 +191,8 @@ def main():
         try:
             memory_cases(u, check)
             tree_cases(u, check)
+            if args.machine_dump:
+                kernel_view(u, check, args.machine_dump, tmp)
             uenv_cases(u, check)
         except GuestTimeout as e:
             check("U-Boot answered", False, str(e))
