@@ -366,8 +366,8 @@ dwm_attach(struct dwm *d, const struct fdt *f, int node)
     d->cd_empty = dwm_cdetect_empty(d, f, node);
     version = dwm_power_up(d);
     if (version < 0 || dwm_identify(d) < 0 || dwm_select(d) < 0) {
-        printf("%s: card not identified: %s (CMD%u, RINTSTS 0x%x)%s\n", name, d->why,
-               d->why_cmd, d->why_ints,
+        printf("%s: card not identified: %s (CMD%u, RINTSTS 0x%x)%s\n", name,
+               d->why, d->why_cmd, d->why_ints,
                d->cd_empty ? "; CDETECT also reads empty" : "");
         return -1;
     }

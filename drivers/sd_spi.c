@@ -424,7 +424,7 @@ sd_spi_attach(struct sd_card *c, const struct sd_spi_ops *ops, void *bus)
     nsd++;
     // SDSC cards take byte addresses; SDHC/SDXC (above 32 GiB) blocks.
     printf("%s: %s card (SD v%d), %lu MiB, SPI clock %u kHz\n", c->name,
-           !c->block_addr                          ? "SDSC"
+           !c->block_addr                           ? "SDSC"
            : c->nsectors > (32UL << 30) / SD_SECTOR ? "SDXC"
                                                     : "SDHC",
            version, c->nsectors >> 11, hz / 1000);

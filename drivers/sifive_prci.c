@@ -5,10 +5,10 @@
 #include "drivers/sifive_prci.h"
 
 // PLL cfg0 fields (the same in every PRCI PLL register).
-#define PLL_DIVR(r) ((r) & 0x3f)          // reference divider - 1
-#define PLL_DIVF(r) (((r) >> 6) & 0x1ff)  // feedback multiplier / 2 - 1
-#define PLL_DIVQ(r) (((r) >> 15) & 0x7)   // output divider, log2
-#define PLL_BYPASS (1U << 24)             // the output is the reference
+#define PLL_DIVR(r) ((r)&0x3f)           // reference divider - 1
+#define PLL_DIVF(r) (((r) >> 6) & 0x1ff) // feedback multiplier / 2 - 1
+#define PLL_DIVQ(r) (((r) >> 15) & 0x7)  // output divider, log2
+#define PLL_BYPASS (1U << 24)            // the output is the reference
 
 static uint32
 prci_mmio_read32(uint64 addr)

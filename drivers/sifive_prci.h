@@ -9,13 +9,13 @@
 
 // PRCI register offsets (all 32 bits; the FU740 adds the last five).
 #define PRCI_COREPLLCFG0 0x04
-#define PRCI_CORECLKSEL 0x24    // bit 0: core clock from hfclk, not a PLL
-#define PRCI_CLKMUXSTATUS 0x2c  // bit 1: tlclk = core clock, else half
+#define PRCI_CORECLKSEL 0x24   // bit 0: core clock from hfclk, not a PLL
+#define PRCI_CLKMUXSTATUS 0x2c // bit 1: tlclk = core clock, else half
 #define PRCI_DVFSCOREPLLCFG0 0x38
-#define PRCI_COREPLLSEL 0x40    // bit 0: the core PLL is dvfscorepll
+#define PRCI_COREPLLSEL 0x40 // bit 0: the core PLL is dvfscorepll
 #define PRCI_HFPCLKPLLCFG0 0x50
-#define PRCI_HFPCLKPLLSEL 0x58  // bit 0: hfpclk from hfclk, not its PLL
-#define PRCI_HFPCLKPLLDIV 0x5c  // pclk = hfpclk / (div + 2)
+#define PRCI_HFPCLKPLLSEL 0x58 // bit 0: hfpclk from hfclk, not its PLL
+#define PRCI_HFPCLKPLLDIV 0x5c // pclk = hfpclk / (div + 2)
 
 // The clock numbers of the trees' `clocks = <&prci N>` (dt-bindings
 // sifive-fu540-prci.h and sifive-fu740-prci.h).

@@ -103,7 +103,8 @@ blkdev_find_fs(void)
     if (partition_find_fs(read_root, root, root->nsectors, scratch, &fs_start,
                           &fs_len) < 0)
         no_fs("a partition table that could not be read or names no "
-              "usable partition", 0, 0);
+              "usable partition",
+              0, 0);
     // The superblock is block 1; its first word is the magic.
     if (fs_len < 2 * (BSIZE / SECTOR) ||
         read_root(root, fs_start + BSIZE / SECTOR, scratch, 1) < 0)

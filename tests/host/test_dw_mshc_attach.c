@@ -85,8 +85,8 @@ out:
 static void
 test_vf2_vendor_tree(void)
 {
-    int node = load(read_dtb("visionfive2-vendor-uboot.dtb"),
-                    "/soc/sdio1@16020000");
+    int node =
+        load(read_dtb("visionfive2-vendor-uboot.dtb"), "/soc/sdio1@16020000");
 
     if (blob == NULL)
         SKIP("visionfive2-vendor-uboot.dtb not found");

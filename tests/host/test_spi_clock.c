@@ -162,8 +162,10 @@ test_sck_divider(void)
 {
     static uint32 spi_regs[0x80 / 4];
     // Plain memory behind base, reached as the driver reaches MMIO.
-    struct sspi s = {.io = &sspi_mmio, .base = (uint64)spi_regs,
-                     .in_hz = 130000000, .max_hz = 20000000};
+    struct sspi s = {.io = &sspi_mmio,
+                     .base = (uint64)spi_regs,
+                     .in_hz = 130000000,
+                     .max_hz = 20000000};
 
     CHECK_EQ(sspi_set_speed(&s, 400000), 130000000 / (2 * 163));
     CHECK_EQ(spi_regs[SSPI_SCKDIV / 4], 162);
