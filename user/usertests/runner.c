@@ -75,8 +75,8 @@ static int
 ut_run(const struct ut_test *t)
 {
     uint64 before = ut_runner_free(), cpu = 0;
-    int pid, bad;
-    char num[24];
+    int pid, bad, t0 = uptime();
+    char num[24], el[24];
 
     pid = fork();
     if (pid == 0) {
@@ -95,8 +95,10 @@ ut_run(const struct ut_test *t)
     // page count: kill it and give init time to reap it.
     for (int tries = 0; bad && tries < 200 && ut_kill_descendants(); tries++)
         sleep(1);
+    // CPU ticks against elapsed ones show how busy the host was.
     ut_line("test ", t->name, bad ? ": FAILED" : ": ok", " (cpu ",
-            ut_itoa(cpu, num), " ticks)", (char *)0);
+            ut_itoa(cpu, num), " ticks, ", ut_itoa(uptime() - t0, el),
+            " elapsed)", (char *)0);
     return !bad;
 }
 
