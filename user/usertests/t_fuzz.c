@@ -6,6 +6,7 @@
 #define FZ_CALLS_CHECK 20000 // what `make check` runs
 #define FZ_LAZY_PAGES 16
 #define FZ_LEAK_EVERY 32     // batches between page counts and clean-ups
+#define FZ_SHOW_EVERY 10000  // calls between progress lines
 #define FZ_EXIT_ORACLE 201   // child: a result no correct kernel gives
 #define FZ_EXIT_TEXT 202     // child: its text changed
 
@@ -257,6 +258,7 @@ static void
 fuzz_syscalls(void)
 {
     uint64 seed = ut_fuzz_seed, calls = ut_fuzz_calls, before, b, made = 0;
+    uint64 shown = 0;
     char s[24], n[24];
 
     if (seed == 0) // a new seed each run, printed for a rerun
@@ -274,6 +276,10 @@ fuzz_syscalls(void)
         if ((b + 1) % FZ_LEAK_EVERY == 0) {
             fz_clean(".", 0, 0);
             fz_leak_check(before, seed, b);
+        }
+        if (made / FZ_SHOW_EVERY != shown) {
+            shown = made / FZ_SHOW_EVERY;
+            ut_line("fuzz: ", ut_itoa(made, n), " calls", (char *)0);
         }
     }
     fz_clean(".", 0, 0);
