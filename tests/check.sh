@@ -67,7 +67,8 @@ if [ "$board" = qemu-virt ]; then
     cp "build/$board/fs.img" "$out/initrd.img"
     cp "build/$board/sd.img" "$out/sd.img"
     run smoke-virt python3 tests/smoke/smoke.py --log "$out/console-virt.log" \
-        --readme README.md --suite usertests -- \
+        --readme README.md --suite usertests \
+        --suite "usertests -fuzz 20000" -- \
         $(make -s --no-print-directory BOARD="$board" print-qemu \
             DISK_IMG="$out/disk.img")
     # Everything usertests did to the disk must leave a consistent file system.

@@ -28,7 +28,7 @@
 // test uses on an idle host (see README figures).
 #define UT_CPU_FAST 20000
 #define UT_CPU_SLOW 200000
-#define UT_STALL_POLLS 3000
+#define UT_STALL_POLLS 6000
 #define UT_KILL_POLLS 500 // after the kill, before giving up on the test
 extern int ut_cpu_fast, ut_cpu_slow, ut_stall_polls; // -cpu, -stall
 

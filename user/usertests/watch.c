@@ -15,7 +15,12 @@ static int w_nprev;
 struct ut_watch {
     int me, pid;          // the runner, the test's first process
     uint64 cpu, runs;     // summed over every test process seen so far
-    int quiet;            // polls in a row without a run or a tick
+    // Polls in a row without a run or a tick. Counted in polls, not
+    // ticks, so a host that stops the whole guest for a while does not
+    // count as the test stalling. (Under -icount with sleep=off the guest
+    // clock jumps ahead while a disk request is with the host, so there
+    // a test waiting for the disk can look stalled: use sleep=on.)
+    int quiet;
     int state;            // the test process's state, 0 if not listed
 };
 
