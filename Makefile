@@ -299,3 +299,6 @@ format:
 .SECONDARY:
 
 -include $(shell find build -name '*.d' 2>/dev/null)
+
+# The in-guest fuzzer walks the generated call list (SYS_LIST).
+$(U)/usertests/fuzz_args.o $(U)/usertests/t_fuzz.o: | $(GEN)/syscall_nr.h
