@@ -1,12 +1,13 @@
-// User address spaces: allocation, teardown, fork's copy. Every walker here
-// recurses by level and skips invalid entries, so its cost follows the
-// pages that exist, never the size of the break.
+// User address spaces: allocation, teardown, fork's copy-on-write share.
+// Every walker here recurses by level and skips invalid entries, so its
+// cost follows the pages that exist, never the size of the break.
 #include "types.h"
 #include "riscv.h"
 #include "kalloc.h"
 #include "klib.h"
 #include "printf.h"
 #include "vm.h"
+#include "vmregion.h"
 
 #define TOP_LEVEL (PTLEVELS - 1)
 #define NPTE 512
@@ -18,7 +19,8 @@ uvm_create(void)
 }
 
 // Unmaps [start, end) within the table pt that maps from va `base` at
-// `level`; frees the pages and any child table the range covers entirely.
+// `level`; drops the pages and frees any child table the range covers
+// entirely. Counts the pages that were resident (not the zero page).
 static uint64
 unmap_level(pagetable_t pt, int level, uint64 base, uint64 start, uint64 end)
 {
@@ -31,9 +33,9 @@ unmap_level(pagetable_t pt, int level, uint64 base, uint64 start, uint64 end)
         if (!(pte & PTE_V))
             continue;
         if (level == 0) {
-            kfree((void *)PTE2PA(pte));
+            n += PTE2PA(pte) != kalloc_zero_page();
+            kpage_put(PTE2PA(pte));
             pt[i] = 0;
-            n++;
             continue;
         }
         if (pte & PTE_LEAF)
@@ -84,11 +86,13 @@ uvm_dealloc(pagetable_t pt, uint64 oldsz, uint64 newsz)
     return uvm_unmap(pt, PGROUNDUP(newsz), PGROUNDUP(oldsz));
 }
 
-// Copies the user leaves under old (a table at `level`) into new.
+// Shares the user leaves under old (a table at `level`) with new. A
+// writable private page becomes read-only and copy-on-write in both; the
+// rest (text, the zero page, PTE_SHARED pages) is shared as it is.
 // Kernel-only leaves (trampoline, trapframe) are skipped: the child has
 // its own, mapped by proc_pagetable.
 static int
-copy_level(pagetable_t old, pagetable_t new, int level)
+share_level(pagetable_t old, pagetable_t new, int level)
 {
     for (int i = 0; i < NPTE; i++) {
         pte_t pte = old[i];
@@ -97,11 +101,11 @@ copy_level(pagetable_t old, pagetable_t new, int level)
         if (level == 0) {
             if (!(pte & PTE_U))
                 continue;
-            void *page = kalloc();
-            if (page == 0)
-                return -1;
-            page_copy(page, (void *)PTE2PA(pte));
-            new[i] = PA2PTE(page) | PTE_FLAGS(pte);
+            if ((pte & (PTE_W | PTE_SHARED)) == PTE_W)
+                old[i] = pte = (pte & ~PTE_W) | PTE_COW;
+            if (PTE2PA(pte) != kalloc_zero_page())
+                kpage_ref((void *)PTE2PA(pte));
+            new[i] = pte;
             continue;
         }
         if (!(new[i] & PTE_V)) {
@@ -110,8 +114,8 @@ copy_level(pagetable_t old, pagetable_t new, int level)
                 return -1;
             new[i] = PA2PTE(child) | PTE_V;
         }
-        if (copy_level((pagetable_t)PTE2PA(pte), (pagetable_t)PTE2PA(new[i]),
-                       level - 1) < 0)
+        if (share_level((pagetable_t)PTE2PA(pte),
+                        (pagetable_t)PTE2PA(new[i]), level - 1) < 0)
             return -1;
     }
     return 0;
@@ -120,7 +124,9 @@ copy_level(pagetable_t old, pagetable_t new, int level)
 int
 uvm_copy(pagetable_t old, pagetable_t new)
 {
-    return copy_level(old, new, TOP_LEVEL);
+    // The parent's PTEs lose PTE_W here, but it is in the kernel: its
+    // return to user mode (userret) flushes the TLB before it can store.
+    return share_level(old, new, TOP_LEVEL);
 }
 
 static void
@@ -131,7 +137,7 @@ free_level(pagetable_t pt, int level)
         if (!(pte & PTE_V))
             continue;
         if (level == 0)
-            kfree((void *)PTE2PA(pte));
+            kpage_put(PTE2PA(pte));
         else
             free_level((pagetable_t)PTE2PA(pte), level - 1);
     }
@@ -142,4 +148,40 @@ void
 uvm_free(pagetable_t pt)
 {
     free_level(pt, TOP_LEVEL);
+}
+
+// Tallies the user leaves under pt (a table at `level`). Reads only: a
+// table page must be an allocated page of RAM before it is followed, so a
+// table another hart frees meanwhile yields a wrong count, never a fault.
+static void
+usage_level(pagetable_t pt, int level, struct vm_usage *u)
+{
+    for (int i = 0; i < NPTE; i++) {
+        pte_t pte = __atomic_load_n(&pt[i], __ATOMIC_RELAXED);
+        uint64 pa = PTE2PA(pte);
+        if (!(pte & PTE_V))
+            continue;
+        if (level > 0) {
+            if (!(pte & PTE_LEAF) && kpage_refcount_any(pa) > 0)
+                usage_level((pagetable_t)pa, level - 1, u);
+            continue;
+        }
+        if (!(pte & PTE_U))
+            continue;
+        if (pa == kalloc_zero_page()) {
+            u->zero++;
+            continue;
+        }
+        u->resident++;
+        u->shared += kpage_refcount_any(pa) > 1;
+        u->cow += (pte & PTE_COW) != 0;
+    }
+}
+
+void
+uvm_usage(pagetable_t pt, struct vm_usage *u)
+{
+    memset(u, 0, sizeof(*u));
+    if (pt && kpage_refcount_any((uint64)pt) > 0)
+        usage_level(pt, TOP_LEVEL, u);
 }

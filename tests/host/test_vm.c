@@ -153,15 +153,23 @@ test_fault_rules(void)
     CHECK_EQ(vmfault(pt, 0x1000, 1), VMFAULT_BAD);    // text, mapped
     CHECK_EQ(vmfault(pt, brk, 1), VMFAULT_BAD);       // at the break
     CHECK_EQ(vmfault(pt, MAXVA + 5, 0), VMFAULT_BAD); // far above
+    // A load maps the zero page read-only: nothing resident yet.
     CHECK_EQ(vmfault(pt, heap + 123, 0), VMFAULT_OK);
-    CHECK_EQ(vmfault(pt, heap + 456, 0), VMFAULT_BAD); // mapped now
-    uint64 pa = walkaddr(pt, heap);
-    CHECK(pa != 0 && page_is_zero(pa));
     pte_t *pte = vm_walk(pt, heap, 0);
+    CHECK_EQ(PTE2PA(*pte), kalloc_zero_page());
+    CHECK_EQ(PTE_FLAGS(*pte), PTE_V | PTE_R | PTE_U | PTE_A);
+    CHECK_EQ(vmfault(pt, heap + 5, 0), VMFAULT_BAD); // mapped, readable
+    CHECK_EQ(fake_proc.resident, 0);
+    // The first store replaces it with a private zeroed page.
+    CHECK_EQ(vmfault(pt, heap + 456, 1), VMFAULT_OK);
+    uint64 pa = walkaddr(pt, heap);
+    CHECK(pa != 0 && pa != kalloc_zero_page() && page_is_zero(pa));
     CHECK_EQ(PTE_FLAGS(*pte),
              PTE_V | PTE_R | PTE_W | PTE_U | PTE_A | PTE_D); // never X
-    CHECK_EQ(fake_proc.faults, 1);
+    CHECK_EQ(vmfault(pt, heap + 456, 1), VMFAULT_BAD); // writable now
+    CHECK_EQ(fake_proc.faults, 2);
     CHECK_EQ(fake_proc.resident, 1);
+    CHECK(page_is_zero(kalloc_zero_page()));
     struct proc other = fake_proc;
     current = &other;
     other.pagetable = uvm_create();
@@ -188,17 +196,18 @@ test_sparse_heap_copy_and_free(void)
     uint64 used = before - kalloc_free_pages();
     // 256 data pages plus one leaf table each (4 MiB apart) and a few more.
     CHECK(used >= (uint64)touches && used <= 2 * (uint64)touches + 4);
-    uint64 parent_pages = start - kalloc_free_pages(); // root included
+    uint64 table_pages = start - kalloc_free_pages() - touches - 1; // - text
 
     pagetable_t child = uvm_create();
     before = kalloc_free_pages();
     CHECK_EQ(uvm_copy(pt, child), 0);
-    // Exactly what exists: every page the parent holds but its root.
-    CHECK_EQ(before - kalloc_free_pages(), parent_pages - 1);
+    // Copy-on-write: only the child's page-table pages, no data page.
+    CHECK_EQ(before - kalloc_free_pages(), table_pages - 1);
     CHECK_EQ(*(uint64 *)walkaddr(child, heap + (4UL << 20)),
              heap + (4UL << 20));
     CHECK(walkaddr(child, heap + PGSIZE) == 0); // untouched stays lazy
-    CHECK(walkaddr(child, heap) != walkaddr(pt, heap)); // private copy
+    CHECK(walkaddr(child, heap) == walkaddr(pt, heap)); // one shared frame
+    CHECK_EQ(kpage_refcount((void *)walkaddr(pt, heap)), 2);
 
     // Shrinking frees exactly the pages that exist above the new break.
     uint64 freed = uvm_dealloc(pt, brk, heap + (8UL << 20) + 1);

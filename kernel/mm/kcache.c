@@ -1,0 +1,145 @@
+// The allocator's front: per-hart caches of free and of zeroed pages in
+// front of the shared pool (kalloc.c), so harts faulting at once do not
+// queue on one lock, and the idle harts' page zeroing. Reference counts
+// change with atomic instructions, never under a lock.
+#include "types.h"
+#include "riscv.h"
+#include "param.h"
+#include "spinlock.h"
+#include "proc.h"
+#include "kalloc.h"
+#include "kpool.h"
+#include "klib.h"
+#include "printf.h"
+
+// A hart refills or drains BATCH pages at a time, so the pool lock is
+// taken once per BATCH allocations at most.
+#define CACHE_MAX 32
+#define BATCH 16
+
+struct hart_cache {
+    void *free[CACHE_MAX];  // contents undefined
+    int nfree;
+    void *zeroed[CACHE_MAX];
+    int nzeroed;
+} __attribute__((aligned(64))); // one hart's cache never shares a line
+
+static struct hart_cache cache[NCPU];
+
+void
+kcache_init(void)
+{
+    memset(cache, 0, sizeof(cache));
+}
+
+// Makes a cached page allocated: one reference, one free page fewer.
+static void *
+claim(void *pa)
+{
+    *kpool_ref(pa) = 1;
+    kpool_count(-1);
+    return pa;
+}
+
+// Interrupts are off for every cache access: an interrupt handler may
+// allocate, and the thread must not move to another hart mid-update.
+static void *
+take_plain(struct hart_cache *c)
+{
+    if (c->nfree == 0)
+        c->nfree = kpool_take(c->free, BATCH);
+    if (c->nfree > 0)
+        return c->free[--c->nfree];
+    if (c->nzeroed > 0)
+        return c->zeroed[--c->nzeroed];
+    return 0;
+}
+
+void *
+kalloc(void)
+{
+    uint64 on = intr_save();
+    void *pa = take_plain(&cache[cpuid()]);
+    intr_restore(on);
+    return pa ? claim(pa) : 0;
+}
+
+void *
+kzalloc(void)
+{
+    uint64 on = intr_save();
+    struct hart_cache *c = &cache[cpuid()];
+    // Look at the pool only when the idle harts have left something there.
+    if (c->nzeroed == 0 && kalloc_zeroed_pages() > 0)
+        c->nzeroed = kpool_take_zeroed(c->zeroed, BATCH);
+    void *pa = c->nzeroed > 0 ? c->zeroed[--c->nzeroed] : 0;
+    intr_restore(on);
+    if (pa)
+        return claim(pa);
+    pa = kalloc();
+    if (pa)
+        page_zero(pa);
+    return pa;
+}
+
+void
+kfree(void *pa)
+{
+    uint32 *ref = kpool_ref(pa);
+    uint32 r = __atomic_load_n(ref, __ATOMIC_RELAXED);
+    if (r == 0 || r == KPOOL_RESERVED)
+        panic("kfree: page %p is %s", pa, r ? "reserved" : "already free");
+    // acq_rel: the last owner's writes to the page happen before its reuse.
+    if (__atomic_sub_fetch(ref, 1, __ATOMIC_ACQ_REL) != 0)
+        return;
+    uint64 on = intr_save();
+    struct hart_cache *c = &cache[cpuid()];
+    if (c->nfree == CACHE_MAX) {
+        c->nfree -= BATCH;
+        kpool_give(&c->free[c->nfree], BATCH);
+    }
+    c->free[c->nfree++] = pa;
+    kpool_count(1);
+    intr_restore(on);
+}
+
+void
+kpage_ref(void *pa)
+{
+    uint32 *ref = kpool_ref(pa);
+    uint32 r = __atomic_load_n(ref, __ATOMIC_RELAXED);
+    if (r == 0 || r >= KPOOL_RESERVED - 1)
+        panic("kpage_ref: bad count on %p", pa);
+    __atomic_add_fetch(ref, 1, __ATOMIC_RELAXED);
+}
+
+int
+kpage_refcount(void *pa)
+{
+    return __atomic_load_n(kpool_ref(pa), __ATOMIC_ACQUIRE);
+}
+
+void
+kpage_put(uint64 pa)
+{
+    if (pa != kalloc_zero_page())
+        kfree((void *)pa);
+}
+
+int
+kalloc_idle_work(void)
+{
+    if (!kpool_zeroed_wanted())
+        return 0;
+    uint64 on = intr_save();
+    void *pa = take_plain(&cache[cpuid()]);
+    intr_restore(on);
+    if (pa == 0)
+        return 0;
+    // The page stays counted as free the whole time: only its list changes.
+    page_zero(pa);
+    if (kpool_give_zeroed(pa))
+        return 1;
+    kpool_give(&pa, 1); // another hart filled the pool meanwhile
+    return 0;
+}
