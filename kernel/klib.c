@@ -198,8 +198,10 @@ page_zero(void *page)
 #undef ZERO8
 }
 
-// Both pages page-aligned and distinct. All eight loads are issued before
-// the stores so in-order cores overlap the load latencies.
+// Both pages page-aligned and distinct. All sixteen loads are issued
+// before the stores so in-order cores overlap the load latencies; 128 bytes
+// per pass keep the loop overhead at three instructions in 35 (a
+// copy-on-write fault is mostly this loop).
 void
 page_copy(void *dst, const void *src)
 {
@@ -207,16 +209,14 @@ page_copy(void *dst, const void *src)
     const word_t *s = src;
     const word_t *end = s + PGSIZE / sizeof(word_t);
 
-    for (; s < end; s += 8, d += 8) {
-        word_t a = s[0], b = s[1], c = s[2], e = s[3];
-        word_t f = s[4], g = s[5], h = s[6], i = s[7];
-        d[0] = a;
-        d[1] = b;
-        d[2] = c;
-        d[3] = e;
-        d[4] = f;
-        d[5] = g;
-        d[6] = h;
-        d[7] = i;
+    for (; s < end; s += 16, d += 16) {
+        word_t a0 = s[0], a1 = s[1], a2 = s[2], a3 = s[3];
+        word_t a4 = s[4], a5 = s[5], a6 = s[6], a7 = s[7];
+        word_t b0 = s[8], b1 = s[9], b2 = s[10], b3 = s[11];
+        word_t b4 = s[12], b5 = s[13], b6 = s[14], b7 = s[15];
+        d[0] = a0, d[1] = a1, d[2] = a2, d[3] = a3;
+        d[4] = a4, d[5] = a5, d[6] = a6, d[7] = a7;
+        d[8] = b0, d[9] = b1, d[10] = b2, d[11] = b3;
+        d[12] = b4, d[13] = b5, d[14] = b6, d[15] = b7;
     }
 }

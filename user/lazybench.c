@@ -1,12 +1,16 @@
 // lazybench: what lazy memory costs, in guest instructions (rdinstret).
 // Run under QEMU with -icount shift=0 so the counts are exact; `make bench`
 // does that. Prints `bench <name> <value> <unit>` lines, then a table.
+// `lazybench -faults N`: N processes fault at once; faults per second of
+// wall time (for several harts, so without -icount).
 #include "kernel/types.h"
+#include "kernel/meminfo.h"
 #include "user/user.h"
 
 #define PAGE 4096
 #define GIB (1L << 30)
 #define TOUCH_PAGES 4096
+#define SAMPLE_PAGES 256 // fewer than the idle harts' zeroed pool holds
 
 static inline uint64
 instret(void)
@@ -47,6 +51,8 @@ report(const char *name, uint64 value, const char *unit)
     printf("bench %s %lu %s\n", name, value, unit);
 }
 
+static uint64 fork_alone; // of the last fork_exit_cost
+
 // fork + child exit + wait, for a process whose break is `heap` bytes
 // above where it started, of which `touched` pages at the bottom have been
 // written (and the top page too, with `top`).
@@ -66,15 +72,141 @@ fork_exit_cost(long heap, int touched, int top)
     int pid = fork();
     if (pid == 0)
         exit(0);
+    fork_alone = instret() - t0; // the parent's side: fork() itself
     wait(0);
     uint64 cost = instret() - t0;
     shrink_to(base);
     return cost;
 }
 
-int
-main(void)
+static uint64
+zeroed_pool(void)
 {
+    struct meminfo mi;
+    return meminfo(&mi) == 0 ? mi.zeroed_pages : 0;
+}
+
+// Instructions per store to n fresh heap pages; with `wait_pool`, first
+// lets the idle hart fill its pool of zeroed pages (we sleep, it zeroes);
+// without, first drains that pool so that every fault zeroes inline.
+static uint64
+demand_zero_cost(int n, int wait_pool)
+{
+    char *brk = sbrk(0);
+    if (wait_pool) {
+        for (int i = 0; i < 100 && zeroed_pool() < (uint64)n + 16; i++)
+            sleep(1);
+    } else {
+        long drain = zeroed_pool() + 64;
+        char *d = grow(drain * PAGE);
+        for (long i = 0; i < drain; i++)
+            d[i * PAGE] = 1;
+    }
+    char *buf = grow((long)n * PAGE);
+    uint64 t0 = instret();
+    for (int i = 0; i < n; i++)
+        buf[(long)i * PAGE] = 1;
+    uint64 cost = (instret() - t0) / n;
+    shrink_to(brk);
+    return cost;
+}
+
+// Instructions per load of n untouched heap pages (the zero page).
+static uint64
+zero_read_cost(int n)
+{
+    char *brk = sbrk(0);
+    volatile char *buf = grow((long)n * PAGE);
+    uint64 sum = 0, t0 = instret();
+    for (int i = 0; i < n; i++)
+        sum += buf[(long)i * PAGE];
+    uint64 cost = (instret() - t0) / n;
+    shrink_to(brk);
+    return sum == 0 ? cost : 0;
+}
+
+// Instructions per first store to n pages shared with a child (the copy),
+// and then, once the child is gone, per store to n more (the reuse).
+static void
+cow_store_cost(int n, uint64 *copy, uint64 *reuse)
+{
+    char *brk = sbrk(0);
+    char *buf = grow(2L * n * PAGE);
+    int fds[2], pid;
+    char c;
+    for (long i = 0; i < 2L * n; i++)
+        buf[i * PAGE] = 1;
+    if (pipe(fds) < 0 || (pid = fork()) < 0)
+        exit(1);
+    if (pid == 0) { // the child holds the pages until told to go
+        read(fds[0], &c, 1);
+        exit(0);
+    }
+    uint64 t0 = instret();
+    for (int i = 0; i < n; i++)
+        buf[(long)i * PAGE] = 2;
+    *copy = (instret() - t0) / n;
+    write(fds[1], "x", 1);
+    wait(0);
+    close(fds[0]);
+    close(fds[1]);
+    t0 = instret();
+    for (int i = n; i < 2 * n; i++)
+        buf[(long)i * PAGE] = 2;
+    *reuse = (instret() - t0) / n;
+    shrink_to(brk);
+}
+
+static inline uint64
+rdtime(void)
+{
+    uint64 x;
+    asm volatile("rdtime %0" : "=r"(x));
+    return x;
+}
+
+#define FAULT_PAGES 8192  // per process: 32 MiB
+#define TIMEBASE_HZ 10000000UL // QEMU virt's timer
+
+// n processes each store to FAULT_PAGES fresh heap pages at once.
+static int
+faults_per_second(int n)
+{
+    uint64 t0 = rdtime();
+    for (int i = 0; i < n; i++) {
+        int pid = fork();
+        if (pid < 0)
+            return 1;
+        if (pid == 0) {
+            char *p = grow((long)FAULT_PAGES * PAGE);
+            if (p == 0)
+                exit(1);
+            for (long k = 0; k < FAULT_PAGES; k++)
+                p[k * PAGE] = 1;
+            exit(0);
+        }
+    }
+    int status, bad = 0;
+    for (int i = 0; i < n; i++)
+        if (wait(&status) < 0 || status != 0)
+            bad = 1;
+    uint64 ticks = rdtime() - t0;
+    if (bad || ticks == 0)
+        return 1;
+    report("faults_per_second", (uint64)n * FAULT_PAGES * TIMEBASE_HZ / ticks,
+           "faults/s");
+    return 0;
+}
+
+int
+main(int argc, char *argv[])
+{
+    if (argc == 3 && strcmp(argv[1], "-faults") == 0 && atoi(argv[2]) > 0)
+        return faults_per_second(atoi(argv[2]));
+    if (argc != 1) {
+        fprintf(2, "usage: lazybench [-faults N]\n");
+        return 1;
+    }
     char *brk0 = sbrk(0);
 
     uint64 t0 = instret();
@@ -102,7 +234,13 @@ main(void)
     uint64 eager_total = instret() - t0;
     shrink_to(brk0);
 
+    uint64 pool = demand_zero_cost(SAMPLE_PAGES, 1);
+    uint64 inline_zero = demand_zero_cost(SAMPLE_PAGES, 0);
+    uint64 zero_read = zero_read_cost(SAMPLE_PAGES);
+    uint64 cow_copy, cow_reuse;
+    cow_store_cost(SAMPLE_PAGES, &cow_copy, &cow_reuse);
     uint64 fork0 = fork_exit_cost(0, 0, 0);
+    uint64 fork0_alone = fork_alone;
     uint64 fork1 = fork_exit_cost(GIB, 1, 0);
     uint64 fork1000 = fork_exit_cost(GIB, 1000, 0);
     // xv6's lazy lab walked every page below the break here: 3e9 instructions.
@@ -114,21 +252,37 @@ main(void)
     report("fault_per_page", fault, "instructions");
     report("eager_touch_per_page", eager, "instructions");
     report("fault_overhead_per_page", fault - eager, "instructions");
+    report("fault_pool", pool, "instructions");
+    report("fault_zero_inline", inline_zero, "instructions");
+    report("fault_zero_page_read", zero_read, "instructions");
+    report("cow_first_store_copy", cow_copy, "instructions");
+    report("cow_store_last_owner", cow_reuse, "instructions");
     report("fork_exit_no_heap", fork0, "instructions");
+    report("fork_alone_no_heap", fork0_alone, "instructions");
     report("fork_exit_1GiB_break_1_page", fork1, "instructions");
     report("fork_exit_1GiB_break_1000_pages", fork1000, "instructions");
     report("fork_exit_255GiB_break_2_pages", fork255g, "instructions");
+    report("fork_per_touched_page", (fork1000 - fork1) / 999, "instructions");
     printf("\n%-40s %14s\n", "lazybench (guest instructions)", "value");
     printf("%-40s %14lu\n", "getpid() (system call round trip)",
            getpid_cost);
     printf("%-40s %14lu\n", "sbrk(1 GiB)", sbrk_cost);
     printf("%-40s %14lu\n", "demand-zero fault, per page", fault);
     printf("%-40s %14lu\n", "touch of a present page", eager);
+    printf("%-40s %14lu\n", "demand-zero fault, pool has a page", pool);
+    printf("%-40s %14lu\n", "demand-zero fault, zeroing inline",
+           inline_zero);
+    printf("%-40s %14lu\n", "zero-page read fault", zero_read);
+    printf("%-40s %14lu\n", "first store to a shared COW page", cow_copy);
+    printf("%-40s %14lu\n", "store to a COW page, last owner", cow_reuse);
     printf("%-40s %14lu\n", "fork+exit+wait, no heap", fork0);
+    printf("%-40s %14lu\n", "  of which fork() in the parent", fork0_alone);
     printf("%-40s %14lu\n", "fork+exit+wait, 1 GiB break, 1 page", fork1);
     printf("%-40s %14lu\n", "fork+exit+wait, 1 GiB break, 1000 pages",
            fork1000);
     printf("%-40s %14lu\n", "fork+exit+wait, 255 GiB break, 2 pages",
            fork255g);
+    printf("%-40s %14lu\n", "fork, per touched page above 1 page",
+           (fork1000 - fork1) / 999);
     return 0;
 }

@@ -13,12 +13,10 @@
 #include "klib.h"
 #include "printf.h"
 
-struct ram_bank {
-    uint64 base;   // first page
-    uint64 npages;
-    uint32 *ref;   // reference count per page; 0 = free
-};
-
+struct kpool_bank kpool_bank[MACHINE_MAX_MEM];
+int kpool_nbank;
+uint64 kpool_nfree; // free pages anywhere: lists, runs, hart caches
+uint64 kalloc_zero_pa;
 
 struct free_page {
     struct free_page *next;
@@ -41,14 +39,10 @@ static struct {
     struct free_page *zeroed;// free pages already zeroed (link word aside)
     uint64 nzeroed;
     uint64 zeroed_max;
-    uint64 zero_page;        // the system-wide page of zeros
     struct fresh_run run[MAX_RUNS];
     int nrun;
     int cur;                 // run[] index fresh pages come from now
-    uint64 nfree;            // free pages anywhere: lists, runs, hart caches
     uint64 total;
-    struct ram_bank bank[MACHINE_MAX_MEM];
-    int nbank;
 } mem;
 
 static int
@@ -82,11 +76,11 @@ carve(const struct machine *m, uint64 size)
     panic("kalloc: no room for page reference counts");
 }
 
-static struct ram_bank *
+static struct kpool_bank *
 bank_of(uint64 pa)
 {
-    for (int i = 0; i < mem.nbank; i++) {
-        struct ram_bank *b = &mem.bank[i];
+    for (int i = 0; i < kpool_nbank; i++) {
+        struct kpool_bank *b = &kpool_bank[i];
         if (pa >= b->base && pa < b->base + b->npages * PGSIZE)
             return b;
     }
@@ -98,7 +92,7 @@ bank_of(uint64 pa)
 uint32 *
 kpool_ref(void *pa)
 {
-    struct ram_bank *b = bank_of((uint64)pa);
+    struct kpool_bank *b = bank_of((uint64)pa);
     if (b == 0 || ((uint64)pa & (PGSIZE - 1)) != 0)
         panic("kalloc: %p is not a page of RAM", pa);
     return &b->ref[((uint64)pa - b->base) / PGSIZE];
@@ -127,19 +121,23 @@ take_zero_page(void)
         panic("kalloc: no memory for the zero page");
     page_zero(pa);
     *kpool_ref(pa) = KPOOL_RESERVED;
-    mem.nfree--;
-    mem.zero_page = (uint64)pa;
+    kpool_nfree--;
+    kalloc_zero_pa = (uint64)pa;
 }
 
 void
 kalloc_init(const struct machine *m)
 {
-    memset(&mem, 0, sizeof(mem)); // a fresh start (host tests re-run it)
+    // A fresh start (host tests re-run it).
+    memset(&mem, 0, sizeof(mem));
+    memset(kpool_bank, 0, sizeof(kpool_bank));
+    kpool_nbank = 0;
+    kpool_nfree = 0;
     kcache_init();
     initlock(&mem.lock, "kalloc");
     struct machine local = *m; // plus the arrays carved below
     for (int i = 0; i < m->nmem && i < MACHINE_MAX_MEM; i++) {
-        struct ram_bank *b = &mem.bank[mem.nbank++];
+        struct kpool_bank *b = &kpool_bank[kpool_nbank++];
         b->base = PGROUNDUP(m->mem[i].base);
         uint64 end = PGROUNDDOWN(m->mem[i].base + m->mem[i].size);
         b->npages = end > b->base ? (end - b->base) / PGSIZE : 0;
@@ -149,8 +147,8 @@ kalloc_init(const struct machine *m)
         if (machine_reserve(&local, pa, PGROUNDUP(bytes)) < 0)
             panic("kalloc: too many reserved ranges");
     }
-    for (int i = 0; i < mem.nbank; i++) {
-        struct ram_bank *b = &mem.bank[i];
+    for (int i = 0; i < kpool_nbank; i++) {
+        struct kpool_bank *b = &kpool_bank[i];
         for (uint64 n = 0; n < b->npages; n++) {
             uint64 pa = b->base + n * PGSIZE;
             // Reserved pages are marked, so a stray kfree or kpage_ref of
@@ -160,7 +158,7 @@ kalloc_init(const struct machine *m)
                 continue;
             }
             b->ref[n] = 0;
-            mem.nfree++;
+            kpool_nfree++;
             if (mem.nrun > 0 && mem.run[mem.nrun - 1].end == pa) {
                 mem.run[mem.nrun - 1].end += PGSIZE;
             } else if (mem.nrun < MAX_RUNS) {
@@ -172,7 +170,7 @@ kalloc_init(const struct machine *m)
         }
     }
     take_zero_page();
-    mem.total = mem.nfree;
+    mem.total = kpool_nfree;
     mem.zeroed_max = mem.total / 8 < ZEROED_MAX ? mem.total / 8 : ZEROED_MAX;
 }
 
@@ -246,16 +244,11 @@ kpool_zeroed_wanted(void)
     return __atomic_load_n(&mem.nzeroed, __ATOMIC_RELAXED) < mem.zeroed_max;
 }
 
-void
-kpool_count(int64 delta)
-{
-    __atomic_add_fetch(&mem.nfree, delta, __ATOMIC_RELAXED);
-}
 
 int
 kpage_refcount_any(uint64 pa)
 {
-    struct ram_bank *b = bank_of(pa);
+    struct kpool_bank *b = bank_of(pa);
     if (b == 0 || (pa & (PGSIZE - 1)) != 0)
         return 0;
     uint32 r = __atomic_load_n(&b->ref[(pa - b->base) / PGSIZE],
@@ -266,7 +259,7 @@ kpage_refcount_any(uint64 pa)
 uint64
 kalloc_free_pages(void)
 {
-    return __atomic_load_n(&mem.nfree, __ATOMIC_RELAXED);
+    return __atomic_load_n(&kpool_nfree, __ATOMIC_RELAXED);
 }
 
 uint64
@@ -279,10 +272,4 @@ uint64
 kalloc_zeroed_pages(void)
 {
     return __atomic_load_n(&mem.nzeroed, __ATOMIC_RELAXED);
-}
-
-uint64
-kalloc_zero_page(void)
-{
-    return mem.zero_page;
 }

@@ -34,10 +34,21 @@ uint64 kalloc_total_pages(void);
 // Free pages that are zeroed already (the idle harts' pool).
 uint64 kalloc_zeroed_pages(void);
 // The system-wide page of zeros, mapped read-only for reads of untouched
-// heap. Not counted, never freed: walkers skip it (kpage_put).
-uint64 kalloc_zero_page(void);
+// heap. Not counted, never freed: walkers skip it (kpage_put). Set once by
+// kalloc_init; inline because every fault path asks.
+extern uint64 kalloc_zero_pa;
+static inline uint64
+kalloc_zero_page(void)
+{
+    return kalloc_zero_pa;
+}
 // Drops a user leaf's reference: kfree, except for the zero page.
-void kpage_put(uint64 pa);
+static inline void
+kpage_put(uint64 pa)
+{
+    if (pa != kalloc_zero_page())
+        kfree((void *)pa);
+}
 // For an idle hart: zeroes one free page into the pool. Returns 1 if it
 // did work (call again before sleeping), 0 when the pool is full or
 // memory is out. Called from the scheduler's idle loop, interrupts on.

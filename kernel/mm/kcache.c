@@ -14,8 +14,8 @@
 
 // A hart refills or drains BATCH pages at a time, so the pool lock is
 // taken once per BATCH allocations at most.
-#define CACHE_MAX 32
-#define BATCH 16
+#define CACHE_MAX 64
+#define BATCH 32
 
 struct hart_cache {
     void *free[CACHE_MAX];  // contents undefined
@@ -33,10 +33,10 @@ kcache_init(void)
 }
 
 // Makes a cached page allocated: one reference, one free page fewer.
-static void *
+static inline void *
 claim(void *pa)
 {
-    *kpool_ref(pa) = 1;
+    *kpool_ref_fast((uint64)pa) = 1;
     kpool_count(-1);
     return pa;
 }
@@ -64,8 +64,9 @@ kalloc(void)
     return pa ? claim(pa) : 0;
 }
 
-void *
-kzalloc(void)
+// kzalloc when this hart has no zeroed page: the pool's, else inline.
+static __attribute__((noinline)) void *
+kzalloc_slow(void)
 {
     uint64 on = intr_save();
     struct hart_cache *c = &cache[cpuid()];
@@ -82,16 +83,36 @@ kzalloc(void)
     return pa;
 }
 
-void
-kfree(void *pa)
+void *
+kzalloc(void)
 {
-    uint32 *ref = kpool_ref(pa);
-    uint32 r = __atomic_load_n(ref, __ATOMIC_RELAXED);
-    if (r == 0 || r == KPOOL_RESERVED)
-        panic("kfree: page %p is %s", pa, r ? "reserved" : "already free");
-    // acq_rel: the last owner's writes to the page happen before its reuse.
-    if (__atomic_sub_fetch(ref, 1, __ATOMIC_ACQ_REL) != 0)
-        return;
+    uint64 on = intr_save();
+    struct hart_cache *c = &cache[cpuid()];
+    if (c->nzeroed == 0) {
+        intr_restore(on);
+        return kzalloc_slow();
+    }
+    void *pa = c->zeroed[--c->nzeroed];
+    intr_restore(on);
+    return claim(pa);
+}
+
+static __attribute__((noinline, noreturn)) void
+bad_free(void *pa, uint32 r)
+{
+    panic("kfree: page %p is %s", pa, r ? "reserved" : "already free");
+}
+
+static __attribute__((noinline, noreturn)) void
+bad_ref(void *pa)
+{
+    panic("kpage_ref: bad count on %p", pa);
+}
+
+// A page whose last reference went: into this hart's cache.
+static __attribute__((noinline)) void
+cache_put(void *pa)
+{
     uint64 on = intr_save();
     struct hart_cache *c = &cache[cpuid()];
     if (c->nfree == CACHE_MAX) {
@@ -103,27 +124,51 @@ kfree(void *pa)
     intr_restore(on);
 }
 
-void
-kpage_ref(void *pa)
+// kfree's general road: a page outside the first bank, or a bad pointer.
+static __attribute__((noinline)) void
+kfree_slow(void *pa)
 {
     uint32 *ref = kpool_ref(pa);
     uint32 r = __atomic_load_n(ref, __ATOMIC_RELAXED);
+    if (r == 0 || r == KPOOL_RESERVED)
+        bad_free(pa, r);
+    if (__atomic_sub_fetch(ref, 1, __ATOMIC_ACQ_REL) == 0)
+        cache_put(pa);
+}
+
+void
+kfree(void *pa)
+{
+    // Exit and exec drop every page of a process here, most of them still
+    // shared with a parent: that case ends after the atomic decrement.
+    uint32 *ref = kpool_ref_bank0((uint64)pa);
+    uint32 r = ref ? __atomic_load_n(ref, __ATOMIC_RELAXED) : 0;
+    if (r == 0 || r == KPOOL_RESERVED) {
+        kfree_slow(pa);
+        return;
+    }
+    // acq_rel: the last owner's writes to the page happen before its reuse.
+    if (__atomic_sub_fetch(ref, 1, __ATOMIC_ACQ_REL) == 0)
+        cache_put(pa);
+}
+
+void
+kpage_ref(void *pa)
+{
+    // fork calls this for every page it shares: no frame on the way.
+    uint32 *ref = kpool_ref_bank0((uint64)pa);
+    if (ref == 0)
+        ref = kpool_ref(pa);
+    uint32 r = __atomic_load_n(ref, __ATOMIC_RELAXED);
     if (r == 0 || r >= KPOOL_RESERVED - 1)
-        panic("kpage_ref: bad count on %p", pa);
+        bad_ref(pa);
     __atomic_add_fetch(ref, 1, __ATOMIC_RELAXED);
 }
 
 int
 kpage_refcount(void *pa)
 {
-    return __atomic_load_n(kpool_ref(pa), __ATOMIC_ACQUIRE);
-}
-
-void
-kpage_put(uint64 pa)
-{
-    if (pa != kalloc_zero_page())
-        kfree((void *)pa);
+    return __atomic_load_n(kpool_ref_fast((uint64)pa), __ATOMIC_ACQUIRE);
 }
 
 int

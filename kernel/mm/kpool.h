@@ -4,6 +4,18 @@
 #define LAZYOS_KPOOL_H
 
 #include "types.h"
+#include "riscv.h"
+#include "machine.h"
+
+// A RAM bank and the reference count of each of its pages (0 = free).
+struct kpool_bank {
+    uint64 base;   // first page
+    uint64 npages;
+    uint32 *ref;
+};
+extern struct kpool_bank kpool_bank[MACHINE_MAX_MEM];
+extern int kpool_nbank;
+extern uint64 kpool_nfree; // free pages anywhere: lists, runs, hart caches
 
 // Count of a page the allocator never hands out (firmware, kernel image,
 // the reference-count arrays, the zero page).
@@ -27,7 +39,34 @@ int kpool_zeroed_wanted(void);
 // Empties every hart's cache (kcache.c); kalloc_init calls it first, so
 // host tests may start over on new fake RAM.
 void kcache_init(void);
-// Free-page count: pages leave and return through these.
-void kpool_count(int64 delta);
+// Reference-count slot of page pa if it lies in the first bank (most
+// machines have one), else 0. Never fails; no call, so callers' fast
+// paths need no stack frame.
+static inline uint32 *
+kpool_ref_bank0(uint64 pa)
+{
+    uint64 off = pa - kpool_bank[0].base;
+    if (off < kpool_bank[0].npages * PGSIZE && (off & (PGSIZE - 1)) == 0)
+        return &kpool_bank[0].ref[off >> PGSHIFT];
+    return 0;
+}
+
+// Reference-count slot of page pa: inline for the first bank (most
+// machines have one), kpool_ref() for the rest and for bad pointers.
+static inline uint32 *
+kpool_ref_fast(uint64 pa)
+{
+    uint64 off = pa - kpool_bank[0].base;
+    if (off < kpool_bank[0].npages * PGSIZE && (off & (PGSIZE - 1)) == 0)
+        return &kpool_bank[0].ref[off >> PGSHIFT];
+    return kpool_ref((void *)pa);
+}
+
+// Free-page count: pages leave and return through this.
+static inline void
+kpool_count(int64 delta)
+{
+    __atomic_add_fetch(&kpool_nfree, delta, __ATOMIC_RELAXED);
+}
 
 #endif

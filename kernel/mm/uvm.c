@@ -12,6 +12,26 @@
 #define TOP_LEVEL (PTLEVELS - 1)
 #define NPTE 512
 
+// Index of the first valid entry of pt at or after i, or NPTE. Tables are
+// mostly empty (a small process has five, with a handful of entries in
+// all), so fork and exit spend their time here: eight entries are tested
+// with one branch.
+static inline int
+next_valid(pagetable_t pt, int i, int n)
+{
+    for (; i < n && (i & 7) != 0; i++)
+        if (pt[i] & PTE_V)
+            return i;
+    for (; i + 8 <= n; i += 8)
+        if ((pt[i] | pt[i + 1] | pt[i + 2] | pt[i + 3] | pt[i + 4] |
+             pt[i + 5] | pt[i + 6] | pt[i + 7]) & PTE_V)
+            break;
+    for (; i < n; i++)
+        if (pt[i] & PTE_V)
+            return i;
+    return NPTE;
+}
+
 pagetable_t
 uvm_create(void)
 {
@@ -86,18 +106,21 @@ uvm_dealloc(pagetable_t pt, uint64 oldsz, uint64 newsz)
     return uvm_unmap(pt, PGROUNDUP(newsz), PGROUNDUP(oldsz));
 }
 
-// Shares the user leaves under old (a table at `level`) with new. A
-// writable private page becomes read-only and copy-on-write in both; the
-// rest (text, the zero page, PTE_SHARED pages) is shared as it is.
-// Kernel-only leaves (trampoline, trapframe) are skipped: the child has
-// its own, mapped by proc_pagetable.
+// Shares the user leaves of [start, end) under old (a table at `level`
+// that maps from va `base`) with new. A writable private page becomes
+// read-only and copy-on-write in both; the rest (text, the zero page,
+// PTE_SHARED pages) is shared as it is. Kernel-only leaves (trampoline,
+// trapframe) are skipped: the child has its own, from proc_pagetable.
 static int
-share_level(pagetable_t old, pagetable_t new, int level)
+share_level(pagetable_t old, pagetable_t new, int level, uint64 base,
+            uint64 start, uint64 end)
 {
-    for (int i = 0; i < NPTE; i++) {
+    uint64 span = LEVELSIZE(level);
+    int first = (start - base) / span;
+    int n = end - base >= NPTE * span ? NPTE : (end - base + span - 1) / span;
+    for (int i = next_valid(old, first, n); i < n;
+         i = next_valid(old, i + 1, n)) {
         pte_t pte = old[i];
-        if (!(pte & PTE_V))
-            continue;
         if (level == 0) {
             if (!(pte & PTE_U))
                 continue;
@@ -114,28 +137,34 @@ share_level(pagetable_t old, pagetable_t new, int level)
                 return -1;
             new[i] = PA2PTE(child) | PTE_V;
         }
-        if (share_level((pagetable_t)PTE2PA(pte),
-                        (pagetable_t)PTE2PA(new[i]), level - 1) < 0)
+        uint64 lo = base + i * span;
+        if (share_level((pagetable_t)PTE2PA(pte), (pagetable_t)PTE2PA(new[i]),
+                        level - 1, lo, start > lo ? start : lo,
+                        end < lo + span ? end : lo + span) < 0)
             return -1;
     }
     return 0;
 }
 
 int
-uvm_copy(pagetable_t old, pagetable_t new)
+uvm_copy(pagetable_t old, pagetable_t new, uint64 start, uint64 end)
 {
+    if (start >= end)
+        return 0;
+    if ((start % PGSIZE) != 0 || (end % PGSIZE) != 0 || end > MAXVA)
+        panic("uvm_copy: bad range %p-%p", (void *)start, (void *)end);
     // The parent's PTEs lose PTE_W here, but it is in the kernel: its
     // return to user mode (userret) flushes the TLB before it can store.
-    return share_level(old, new, TOP_LEVEL);
+    return share_level(old, new, TOP_LEVEL, 0, start, end);
 }
 
 static void
 free_level(pagetable_t pt, int level)
 {
-    for (int i = 0; i < NPTE; i++) {
+    // The root maps MAXVA only with its lower half: nothing to find above.
+    int n = level == TOP_LEVEL ? MAXVA / LEVELSIZE(TOP_LEVEL) : NPTE;
+    for (int i = next_valid(pt, 0, n); i < n; i = next_valid(pt, i + 1, n)) {
         pte_t pte = pt[i];
-        if (!(pte & PTE_V))
-            continue;
         if (level == 0)
             kpage_put(PTE2PA(pte));
         else

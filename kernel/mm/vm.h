@@ -46,12 +46,15 @@ int uvm_alloc(pagetable_t pt, uint64 start, uint64 end, uint64 perm);
 // resident pages were mapped there (not counting the zero page;
 // never-touched pages cost nothing).
 uint64 uvm_dealloc(pagetable_t pt, uint64 oldsz, uint64 newsz);
-// fork's copy: shares every existing user page of `old` with `new`.
-// Writable pages become read-only and PTE_COW in both (a store copies
-// them later); text, the zero page and PTE_SHARED pages are shared as they
-// are. Pages never touched stay unmapped in the child. 0, or -1 when a
-// page-table page could not be had (new is then the caller's to free).
-int uvm_copy(pagetable_t old, pagetable_t new);
+// fork's copy: shares every existing user page of `old` in [start, end)
+// (page-aligned) with `new`. Writable pages become read-only and PTE_COW
+// in both (a store copies them later); text, the zero page and PTE_SHARED
+// pages are shared as they are. Pages never touched stay unmapped in the
+// child. Only tables that cover the range are visited: fork passes
+// [0, PGROUNDUP(sz)), and a region above the break (mmap) passes its own
+// range. 0, or -1 when a page-table page could not be had (new is then
+// the caller's to free).
+int uvm_copy(pagetable_t old, pagetable_t new, uint64 start, uint64 end);
 // Drops every page still mapped in pt and frees every page-table page, pt
 // included. Pages not owned by the process (trampoline, trapframe) must be
 // unmapped by the caller first.

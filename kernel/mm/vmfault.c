@@ -13,7 +13,7 @@
 
 // A store to a page that is mapped: legal only for a copy-on-write page
 // or the zero page, which both become a private writable page here.
-static int
+static __attribute__((noinline)) int
 store_fault(struct proc *p, pte_t *pte)
 {
     pte_t old = *pte;
@@ -33,6 +33,7 @@ store_fault(struct proc *p, pte_t *pte)
         // The others copied already: ours alone, take it back as it is.
         // No one can raise the count meanwhile; only our own fork could.
         *pte = PA2PTE(pa) | perm;
+        p->faults++;
         return VMFAULT_OK;
     } else {
         if ((page = kalloc()) == 0)
@@ -50,7 +51,7 @@ store_fault(struct proc *p, pte_t *pte)
 // An unmapped heap page. Heap pages are never executable. A load maps the
 // zero page (no data page until the first store); a store a zeroed page,
 // ready-made by the idle harts when the pool has one.
-static int
+static inline int
 heap_fault(struct proc *p, pte_t *pte, int is_write)
 {
     p->faults++;
@@ -66,6 +67,16 @@ heap_fault(struct proc *p, pte_t *pte, int is_write)
     return VMFAULT_OK;
 }
 
+// Faults outside the heap: a store to a mapped page, or another region.
+static __attribute__((noinline)) int
+other_fault(struct proc *p, uint64 va, int is_write)
+{
+    pte_t *pte = vm_walk(p->pagetable, va, 0);
+    if (pte && (*pte & PTE_V))
+        return is_write ? store_fault(p, pte) : VMFAULT_BAD;
+    return vmregion_fault(p, va, is_write);
+}
+
 int
 vmfault(pagetable_t pt, uint64 va, int is_write)
 {
@@ -73,15 +84,14 @@ vmfault(pagetable_t pt, uint64 va, int is_write)
     if (p == 0 || p->pagetable != pt || va >= MAXVA)
         return VMFAULT_BAD;
     // The page holding the break belongs to the process, all of it.
-    int in_heap = va >= p->heap_start && va < PGROUNDUP(p->sz);
-    pte_t *pte = vm_walk(pt, va, in_heap);
-    if (pte == 0 && in_heap)
+    if (va < p->heap_start || va >= PGROUNDUP(p->sz))
+        return other_fault(p, va, is_write);
+    pte_t *pte = vm_walk(pt, va, 1);
+    if (pte == 0)
         return VMFAULT_NOMEM; // no page-table page
-    if (pte && (*pte & PTE_V))
+    if (*pte & PTE_V)
         return is_write ? store_fault(p, pte) : VMFAULT_BAD;
-    if (in_heap)
-        return heap_fault(p, pte, is_write);
-    return vmregion_fault(p, va, is_write);
+    return heap_fault(p, pte, is_write);
 }
 
 uint64

@@ -14,6 +14,8 @@ struct proc;
 //               over file data, say): vmfault's store path handles it.
 //   PTE_SHARED  the leaf stays shared and keeps its permissions across
 //               fork (MAP_SHARED): uvm_copy never marks it copy-on-write.
+// fork shares [0, PGROUNDUP(sz)) with uvm_copy (vm.h); a region above the
+// break shares its own pages by calling uvm_copy for its range.
 #define PTE_COW (1UL << 8)
 #define PTE_SHARED (1UL << 9)
 
