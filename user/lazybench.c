@@ -198,6 +198,87 @@ faults_per_second(int n)
     return 0;
 }
 
+// The figures, in the order measured: printed as `bench` lines, then as
+// a table.
+static struct {
+    const char *name, *title;
+    uint64 value;
+} fig[24];
+static int nfig;
+
+static void
+record(const char *name, const char *title, uint64 value)
+{
+    fig[nfig].name = name;
+    fig[nfig].title = title;
+    fig[nfig++].value = value;
+}
+
+// The first figures: a system call, sbrk, and 4096 faults in a row.
+static void
+measure_basics(void)
+{
+    char *brk0 = sbrk(0);
+    uint64 t0 = instret();
+    getpid();
+    record("syscall_getpid", "getpid() (system call round trip)",
+           instret() - t0);
+    t0 = instret();
+    char *p = sbrk(GIB);
+    record("sbrk_1GiB", "sbrk(1 GiB)", instret() - t0);
+    shrink_to(brk0);
+    if (p == (char *)-1) {
+        printf("lazybench: sbrk failed\n");
+        exit(1);
+    }
+    char *buf = grow((long)TOUCH_PAGES * PAGE);
+    t0 = instret();
+    for (int i = 0; i < TOUCH_PAGES; i++)
+        buf[(long)i * PAGE] = 1;
+    uint64 fault = (instret() - t0) / TOUCH_PAGES;
+    // The same loop again: pages present, no faults. This is the eager
+    // baseline (what touching costs once memory is already there).
+    t0 = instret();
+    for (int i = 0; i < TOUCH_PAGES; i++)
+        buf[(long)i * PAGE] = 2;
+    uint64 eager = (instret() - t0) / TOUCH_PAGES;
+    shrink_to(brk0);
+    record("fault_per_page", "demand-zero fault, per page", fault);
+    record("eager_touch_per_page", "touch of a present page", eager);
+    record("fault_overhead_per_page", "fault minus touch", fault - eager);
+}
+
+static void
+measure_faults_and_forks(void)
+{
+    uint64 copy, reuse;
+    record("fault_pool", "demand-zero fault, pool has a page",
+           demand_zero_cost(SAMPLE_PAGES, 1));
+    record("fault_zero_inline", "demand-zero fault, zeroing inline",
+           demand_zero_cost(SAMPLE_PAGES, 0));
+    record("fault_zero_page_read", "zero-page read fault",
+           zero_read_cost(SAMPLE_PAGES));
+    cow_store_cost(SAMPLE_PAGES, &copy, &reuse);
+    record("cow_first_store_copy", "first store to a shared COW page", copy);
+    record("cow_store_last_owner", "store to a COW page, last owner", reuse);
+    record("fork_exit_no_heap", "fork+exit+wait, no heap",
+           fork_exit_cost(0, 0, 0));
+    record("fork_alone_no_heap", "  of which fork() in the parent",
+           fork_alone);
+    uint64 fork1 = fork_exit_cost(GIB, 1, 0);
+    uint64 fork1000 = fork_exit_cost(GIB, 1000, 0);
+    record("fork_exit_1GiB_break_1_page",
+           "fork+exit+wait, 1 GiB break, 1 page", fork1);
+    record("fork_exit_1GiB_break_1000_pages",
+           "fork+exit+wait, 1 GiB break, 1000 pages", fork1000);
+    // xv6's lazy lab walked every page below the break here: 3e9 instructions.
+    record("fork_exit_255GiB_break_2_pages",
+           "fork+exit+wait, 255 GiB break, 2 pages",
+           fork_exit_cost(255 * GIB, 1, 1));
+    record("fork_per_touched_page", "fork, per touched page above 1 page",
+           (fork1000 - fork1) / 999);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -207,82 +288,12 @@ main(int argc, char *argv[])
         fprintf(2, "usage: lazybench [-faults N]\n");
         return 1;
     }
-    char *brk0 = sbrk(0);
-
-    uint64 t0 = instret();
-    getpid();
-    uint64 getpid_cost = instret() - t0;
-    t0 = instret();
-    char *p = sbrk(GIB);
-    uint64 sbrk_cost = instret() - t0;
-    shrink_to(brk0);
-    if (p == (char *)-1) {
-        printf("lazybench: sbrk failed\n");
-        exit(1);
-    }
-
-    char *buf = grow((long)TOUCH_PAGES * PAGE);
-    t0 = instret();
-    for (int i = 0; i < TOUCH_PAGES; i++)
-        buf[(long)i * PAGE] = 1;
-    uint64 fault_total = instret() - t0;
-    // The same loop again: pages present, no faults. This is the eager
-    // baseline (what touching costs once memory is already there).
-    t0 = instret();
-    for (int i = 0; i < TOUCH_PAGES; i++)
-        buf[(long)i * PAGE] = 2;
-    uint64 eager_total = instret() - t0;
-    shrink_to(brk0);
-
-    uint64 pool = demand_zero_cost(SAMPLE_PAGES, 1);
-    uint64 inline_zero = demand_zero_cost(SAMPLE_PAGES, 0);
-    uint64 zero_read = zero_read_cost(SAMPLE_PAGES);
-    uint64 cow_copy, cow_reuse;
-    cow_store_cost(SAMPLE_PAGES, &cow_copy, &cow_reuse);
-    uint64 fork0 = fork_exit_cost(0, 0, 0);
-    uint64 fork0_alone = fork_alone;
-    uint64 fork1 = fork_exit_cost(GIB, 1, 0);
-    uint64 fork1000 = fork_exit_cost(GIB, 1000, 0);
-    // xv6's lazy lab walked every page below the break here: 3e9 instructions.
-    uint64 fork255g = fork_exit_cost(255 * GIB, 1, 1);
-    uint64 fault = fault_total / TOUCH_PAGES, eager = eager_total / TOUCH_PAGES;
-
-    report("syscall_getpid", getpid_cost, "instructions");
-    report("sbrk_1GiB", sbrk_cost, "instructions");
-    report("fault_per_page", fault, "instructions");
-    report("eager_touch_per_page", eager, "instructions");
-    report("fault_overhead_per_page", fault - eager, "instructions");
-    report("fault_pool", pool, "instructions");
-    report("fault_zero_inline", inline_zero, "instructions");
-    report("fault_zero_page_read", zero_read, "instructions");
-    report("cow_first_store_copy", cow_copy, "instructions");
-    report("cow_store_last_owner", cow_reuse, "instructions");
-    report("fork_exit_no_heap", fork0, "instructions");
-    report("fork_alone_no_heap", fork0_alone, "instructions");
-    report("fork_exit_1GiB_break_1_page", fork1, "instructions");
-    report("fork_exit_1GiB_break_1000_pages", fork1000, "instructions");
-    report("fork_exit_255GiB_break_2_pages", fork255g, "instructions");
-    report("fork_per_touched_page", (fork1000 - fork1) / 999, "instructions");
+    measure_basics();
+    measure_faults_and_forks();
+    for (int i = 0; i < nfig; i++)
+        report(fig[i].name, fig[i].value, "instructions");
     printf("\n%-40s %14s\n", "lazybench (guest instructions)", "value");
-    printf("%-40s %14lu\n", "getpid() (system call round trip)",
-           getpid_cost);
-    printf("%-40s %14lu\n", "sbrk(1 GiB)", sbrk_cost);
-    printf("%-40s %14lu\n", "demand-zero fault, per page", fault);
-    printf("%-40s %14lu\n", "touch of a present page", eager);
-    printf("%-40s %14lu\n", "demand-zero fault, pool has a page", pool);
-    printf("%-40s %14lu\n", "demand-zero fault, zeroing inline",
-           inline_zero);
-    printf("%-40s %14lu\n", "zero-page read fault", zero_read);
-    printf("%-40s %14lu\n", "first store to a shared COW page", cow_copy);
-    printf("%-40s %14lu\n", "store to a COW page, last owner", cow_reuse);
-    printf("%-40s %14lu\n", "fork+exit+wait, no heap", fork0);
-    printf("%-40s %14lu\n", "  of which fork() in the parent", fork0_alone);
-    printf("%-40s %14lu\n", "fork+exit+wait, 1 GiB break, 1 page", fork1);
-    printf("%-40s %14lu\n", "fork+exit+wait, 1 GiB break, 1000 pages",
-           fork1000);
-    printf("%-40s %14lu\n", "fork+exit+wait, 255 GiB break, 2 pages",
-           fork255g);
-    printf("%-40s %14lu\n", "fork, per touched page above 1 page",
-           (fork1000 - fork1) / 999);
+    for (int i = 0; i < nfig; i++)
+        printf("%-40s %14lu\n", fig[i].title, fig[i].value);
     return 0;
 }

@@ -15,7 +15,7 @@
 
 struct kpool_bank kpool_bank[MACHINE_MAX_MEM];
 int kpool_nbank;
-uint64 kpool_nfree; // free pages anywhere: lists, runs, hart caches
+uint64 kpool_nfree; // free pages at boot (kcache.c counts the changes)
 uint64 kalloc_zero_pa;
 
 struct free_page {
@@ -254,12 +254,6 @@ kpage_refcount_any(uint64 pa)
     uint32 r = __atomic_load_n(&b->ref[(pa - b->base) / PGSIZE],
                                __ATOMIC_RELAXED);
     return r == KPOOL_RESERVED ? 0 : (int)r;
-}
-
-uint64
-kalloc_free_pages(void)
-{
-    return __atomic_load_n(&kpool_nfree, __ATOMIC_RELAXED);
 }
 
 uint64

@@ -22,6 +22,7 @@ struct hart_cache {
     int nfree;
     void *zeroed[CACHE_MAX];
     int nzeroed;
+    int64 freed; // free pages gained on this hart (negative: taken)
 } __attribute__((aligned(64))); // one hart's cache never shares a line
 
 static struct hart_cache cache[NCPU];
@@ -32,12 +33,13 @@ kcache_init(void)
     memset(cache, 0, sizeof(cache));
 }
 
-// Makes a cached page allocated: one reference, one free page fewer.
+// Makes a page from c allocated: one reference, one free page fewer. The
+// count is per hart, so harts allocating at once share no cache line.
 static inline void *
-claim(void *pa)
+claim(struct hart_cache *c, void *pa)
 {
     *kpool_ref_fast((uint64)pa) = 1;
-    kpool_count(-1);
+    c->freed--;
     return pa;
 }
 
@@ -59,9 +61,12 @@ void *
 kalloc(void)
 {
     uint64 on = intr_save();
-    void *pa = take_plain(&cache[cpuid()]);
+    struct hart_cache *c = &cache[cpuid()];
+    void *pa = take_plain(c);
+    if (pa)
+        claim(c, pa);
     intr_restore(on);
-    return pa ? claim(pa) : 0;
+    return pa;
 }
 
 // kzalloc when this hart has no zeroed page: the pool's, else inline.
@@ -73,10 +78,10 @@ kzalloc_slow(void)
     // Look at the pool only when the idle harts have left something there.
     if (c->nzeroed == 0 && kalloc_zeroed_pages() > 0)
         c->nzeroed = kpool_take_zeroed(c->zeroed, BATCH);
-    void *pa = c->nzeroed > 0 ? c->zeroed[--c->nzeroed] : 0;
+    void *pa = c->nzeroed > 0 ? claim(c, c->zeroed[--c->nzeroed]) : 0;
     intr_restore(on);
     if (pa)
-        return claim(pa);
+        return pa;
     pa = kalloc();
     if (pa)
         page_zero(pa);
@@ -86,15 +91,24 @@ kzalloc_slow(void)
 void *
 kzalloc(void)
 {
+    // The demand-zero fault's allocation: written so that it needs no
+    // stack frame. Anything unusual goes to kzalloc_slow.
     uint64 on = intr_save();
     struct hart_cache *c = &cache[cpuid()];
-    if (c->nzeroed == 0) {
-        intr_restore(on);
-        return kzalloc_slow();
+    int n = c->nzeroed;
+    if (n > 0) {
+        void *pa = c->zeroed[n - 1];
+        uint32 *ref = kpool_ref_bank0((uint64)pa);
+        if (ref) {
+            c->nzeroed = n - 1;
+            c->freed--;
+            *ref = 1;
+            intr_restore(on);
+            return pa;
+        }
     }
-    void *pa = c->zeroed[--c->nzeroed];
     intr_restore(on);
-    return claim(pa);
+    return kzalloc_slow();
 }
 
 static __attribute__((noinline, noreturn)) void
@@ -120,7 +134,7 @@ cache_put(void *pa)
         kpool_give(&c->free[c->nfree], BATCH);
     }
     c->free[c->nfree++] = pa;
-    kpool_count(1);
+    c->freed++;
     intr_restore(on);
 }
 
@@ -169,6 +183,16 @@ int
 kpage_refcount(void *pa)
 {
     return __atomic_load_n(kpool_ref_fast((uint64)pa), __ATOMIC_ACQUIRE);
+}
+
+uint64
+kalloc_free_pages(void)
+{
+    // Racy sum: exact whenever no hart is allocating or freeing.
+    int64 n = (int64)kpool_nfree; // set once, at boot
+    for (int i = 0; i < NCPU; i++)
+        n += __atomic_load_n(&cache[i].freed, __ATOMIC_RELAXED);
+    return n > 0 ? n : 0;
 }
 
 int

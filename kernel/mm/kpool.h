@@ -15,7 +15,8 @@ struct kpool_bank {
 };
 extern struct kpool_bank kpool_bank[MACHINE_MAX_MEM];
 extern int kpool_nbank;
-extern uint64 kpool_nfree; // free pages anywhere: lists, runs, hart caches
+// Free pages at boot; kcache.c adds each hart's gains and losses since.
+extern uint64 kpool_nfree;
 
 // Count of a page the allocator never hands out (firmware, kernel image,
 // the reference-count arrays, the zero page).
@@ -62,11 +63,5 @@ kpool_ref_fast(uint64 pa)
     return kpool_ref((void *)pa);
 }
 
-// Free-page count: pages leave and return through this.
-static inline void
-kpool_count(int64 delta)
-{
-    __atomic_add_fetch(&kpool_nfree, delta, __ATOMIC_RELAXED);
-}
 
 #endif

@@ -6,6 +6,7 @@
 #include "riscv.h"
 #include "param.h"
 #include "kalloc.h"
+#include "kpool.h"
 #include "klib.h"
 #include "proc.h"
 #include "vm.h"
@@ -29,7 +30,7 @@ store_fault(struct proc *p, pte_t *pte)
         p->resident++;
     } else if (!(old & PTE_COW)) {
         return VMFAULT_BAD; // text, or a read-only region
-    } else if (kpage_refcount((void *)pa) == 1) {
+    } else if (__atomic_load_n(kpool_ref_fast(pa), __ATOMIC_ACQUIRE) == 1) {
         // The others copied already: ours alone, take it back as it is.
         // No one can raise the count meanwhile; only our own fork could.
         *pte = PA2PTE(pa) | perm;
