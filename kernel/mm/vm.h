@@ -83,7 +83,8 @@ enum vmfault_result {
 //    holds it; a store to the zero page: replaced by a private page;
 //  - an unmapped page in the heap [heap_start, PGROUNDUP(sz)): a load maps
 //    the shared zero page read-only, a store a private zeroed page;
-//  - any other unmapped address: whatever vmregion_fault() decides.
+//  - any other fault outside the heap (an unmapped page, or an access its
+//    PTE refuses): whatever vmregion_fault() decides (vmregion.h).
 // Counts faults and resident pages in the process. Called by usertrap()
 // and by the copy functions below.
 int vmfault(pagetable_t pt, uint64 va, int is_write);

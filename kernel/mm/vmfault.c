@@ -68,13 +68,16 @@ heap_fault(struct proc *p, pte_t *pte, int is_write)
     return VMFAULT_OK;
 }
 
-// Faults outside the heap: a store to a mapped page, or another region.
+// Faults outside the heap. A store to a copy-on-write or zero page is
+// ours whatever the region; everything else (an unmapped page, or an
+// access the PTE refuses) is the regions' to decide.
 static __attribute__((noinline)) int
 other_fault(struct proc *p, uint64 va, int is_write)
 {
     pte_t *pte = vm_walk(p->pagetable, va, 0);
-    if (pte && (*pte & PTE_V))
-        return is_write ? store_fault(p, pte) : VMFAULT_BAD;
+    if (pte && (*pte & PTE_V) && is_write &&
+        ((*pte & PTE_COW) || PTE2PA(*pte) == kalloc_zero_page()))
+        return store_fault(p, pte);
     return vmregion_fault(p, va, is_write);
 }
 

@@ -8,5 +8,7 @@ int
 vmregion_fault(struct proc *p, uint64 va, int is_write)
 {
     (void)p, (void)va, (void)is_write;
-    return VMFAULT_BAD; // text, data and stack are mapped at exec: never lazy
+    // Text, data and stack are mapped at exec: never lazy, and their
+    // permissions are final.
+    return VMFAULT_BAD;
 }

@@ -19,15 +19,16 @@ struct proc;
 #define PTE_COW (1UL << 8)
 #define PTE_SHARED (1UL << 9)
 
-// Called by vmfault() for a fault on an unmapped page at user address va
-// that lies outside [heap_start, PGROUNDUP(sz)) and below MAXVA; p is the
-// current process and p->pagetable the table to fill. Returns a
-// VMFAULT_* code (vm.h): VMFAULT_OK once a page is mapped at va,
-// VMFAULT_BAD if va belongs to no region (the process is killed, or the
+// Called by vmfault() for a fault at user address va (below MAXVA) that
+// lies outside [heap_start, PGROUNDUP(sz)) and is not a store to a
+// PTE_COW or zero page (vmfault handles those itself): an unmapped page,
+// or an access its PTE refuses (a region may use that, e.g. to make a
+// clean shared page writable and note it dirty). p is the current process
+// and p->pagetable the table to fill. Returns a VMFAULT_* code (vm.h):
+// VMFAULT_OK once the access can be retried, VMFAULT_BAD if va belongs to
+// no region or the access is not allowed (the process is killed, or the
 // user copy fails), VMFAULT_NOMEM when a page could not be had. A region
 // counts what it maps in p->resident and p->faults, as the heap does.
-// Stores to pages already mapped never come here: vmfault handles
-// PTE_COW and the zero page, and refuses the rest.
 int vmregion_fault(struct proc *p, uint64 va, int is_write);
 
 #endif
