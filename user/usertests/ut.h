@@ -48,6 +48,7 @@ extern const struct ut_test ut_exec_tests[];
 extern const struct ut_test ut_mem_tests[];
 extern const struct ut_test ut_fault_tests[];
 extern const struct ut_test ut_smp_tests[];
+extern const struct ut_test ut_cow_tests[];
 extern const struct ut_test ut_runner_tests[];
 extern const struct ut_test ut_fuzz_tests[];
 // Run only when named: tests that hang on purpose (t_hang.c).
