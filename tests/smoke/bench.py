@@ -20,6 +20,7 @@ def main():
     try:
         g.expect(r"(?m)^" + re.escape(PROMPT), 120)
         out = g.run("lazybench", timeout=600)
+        out += g.run("schedbench", timeout=600)
         g.send("halt\n")
         g.close()
     except GuestTimeout as e:
