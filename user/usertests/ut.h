@@ -41,6 +41,7 @@ extern const struct ut_test ut_exec_tests[];
 extern const struct ut_test ut_mem_tests[];
 extern const struct ut_test ut_fault_tests[];
 extern const struct ut_test ut_smp_tests[];
+extern const struct ut_test ut_job_tests[];
 
 extern const char *ut_name;  // the test this process belongs to
 extern uint64 ut_heap_start; // the break as main() found it
