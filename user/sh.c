@@ -131,20 +131,22 @@ run_program(char **argv)
 static int run(struct sh_node *n);
 
 // Forks a child to run n as a job: at the top level, in a new process
-// group named after the child. Both sides call setpgid, so the group
-// exists whichever runs first. Returns the child's pid or -1.
+// group named after the child, which a foreground job also makes the
+// console's. Both sides do both, so all is set whichever runs first: a ^C
+// typed as soon as the job prints must find it in the foreground.
+// Returns the child's pid or -1.
 static int
-start_job(struct sh_node *n)
+start_job(struct sh_node *n, int foreground)
 {
     int pid = fork_or_warn();
     if (pid == 0) {
-        if (job_control)
-            setpgid(0, 0);
+        if (job_control && setpgid(0, 0) == 0 && foreground)
+            fgpgrp(getpid());
         job_control = 0;
         exec_node(n);
     }
-    if (pid > 0 && job_control)
-        setpgid(pid, pid);
+    if (pid > 0 && job_control && setpgid(pid, pid) == 0 && foreground)
+        fgpgrp(pid);
     return pid;
 }
 
@@ -222,7 +224,7 @@ run(struct sh_node *n)
         run(n->left);
         return run(n->right);
     case SH_BACK:
-        pid = start_job(n->left);
+        pid = start_job(n->left, 0);
         return pid < 0 ? 1 : 0;
     case SH_CMD:
         // Built-ins must change this process, so they run before any fork.
@@ -232,13 +234,11 @@ run(struct sh_node *n)
     default:
         break;
     }
-    pid = start_job(n);
-    if (pid < 0)
-        return 1;
     // The job owns the console (^C) until it is done; then nobody does,
     // and a ^C reaches the line editor.
-    if (job_control)
-        fgpgrp(pid);
+    pid = start_job(n, 1);
+    if (pid < 0)
+        return 1;
     status = wait_for(pid);
     if (job_control)
         fgpgrp(0);
