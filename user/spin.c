@@ -15,7 +15,15 @@ main(int argc, char *argv[])
     for (int i = 1; i < n; i++)
         if (fork() == 0)
             break;
-    printf("spin: pid %d spinning\n", getpid());
+    // One write per line, so the processes' lines do not interleave.
+    char line[40] = "spin: pid ", digits[12];
+    int nd = 0, len = strlen(line);
+    for (int pid = getpid(); nd == 0 || pid > 0; pid /= 10)
+        digits[nd++] = '0' + pid % 10;
+    while (nd > 0)
+        line[len++] = digits[--nd];
+    strcpy(line + len, " spinning\n");
+    write(1, line, strlen(line));
     for (volatile uint64 x = 0;; x++)
         ;
 }

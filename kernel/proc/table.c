@@ -34,7 +34,6 @@ static struct proc *pid_hash[PID_BUCKETS];
 static int next_pid = 1;
 
 extern char trampoline[];
-void waitq_init_chans(void);
 
 // Boot hart, once, before any process exists.
 void

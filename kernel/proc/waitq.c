@@ -19,7 +19,6 @@ waitq_init(struct waitq *q, const char *name)
     q->head = q->tail = 0;
 }
 
-// Boot hart, once (proc_init).
 void
 waitq_init_chans(void)
 {

@@ -15,6 +15,8 @@ struct waitq {
 
 // Never fails.
 void waitq_init(struct waitq *q, const char *name);
+// The queues sleep(chan) hashes into; boot hart, once (proc_init).
+void waitq_init_chans(void);
 // Blocks the caller on q. lk (the lock of the condition the caller
 // checked) is held on entry, released while blocked and held again on
 // return. Wakes may be spurious: callers loop on their condition.
