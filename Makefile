@@ -64,6 +64,9 @@ KOBJS := $(patsubst %.S,$(B)/%.o,$(KERNEL_ASM)) \
 
 UPROGS := init sh echo cat ls grep wc mkdir rm ln kill halt free ps \
     lazybench usertests
+# Ours (console, processes): appended so merges stay easy.
+UPROGS += schedbench sleep time uptime spin
+SH_OBJS := $(U)/sh.o $(U)/sh_parse.o $(U)/sh_edit.o $(U)/sh_complete.o
 ULIB   := $(U)/start.o $(U)/ulib.o $(U)/printf.o $(U)/umalloc.o $(U)/usys.o
 UBINS  := $(addprefix $(U)/_,$(UPROGS))
 FS_FILES := $(B)/README $(UBINS)
@@ -135,9 +138,9 @@ UT_OBJS := $(patsubst user/usertests/%.c,$(U)/usertests/%.o,$(wildcard user/user
 $(U)/_usertests: $(UT_OBJS) $(ULIB) user/user.ld
 	@echo "  LD      $@"
 	$(Q)$(LD) -z max-page-size=4096 -T user/user.ld -o $@ $(ULIB) $(UT_OBJS)
-$(U)/_sh: $(U)/sh.o $(U)/sh_parse.o $(ULIB) user/user.ld
+$(U)/_sh: $(SH_OBJS) $(ULIB) user/user.ld
 	@echo "  LD      $@"
-	$(Q)$(LD) -z max-page-size=4096 -T user/user.ld -o $@ $(ULIB) $(U)/sh.o $(U)/sh_parse.o
+	$(Q)$(LD) -z max-page-size=4096 -T user/user.ld -o $@ $(ULIB) $(SH_OBJS)
 $(U)/_%: $(U)/%.o $(ULIB) user/user.ld
 	@echo "  LD      $@"
 	$(Q)$(LD) -z max-page-size=4096 -T user/user.ld -o $@ $(ULIB) $<

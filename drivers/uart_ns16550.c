@@ -153,6 +153,8 @@ uart_getc(void *dev)
     return uart_read(u, UART_RBR) & 0xff;
 }
 
+static const struct console_ops uart_console_ops;
+
 static void
 uart_intr(void *dev)
 {
@@ -162,13 +164,28 @@ uart_intr(void *dev)
     // Busy-detect is cleared only by reading USR; left set it fires forever.
     if (u->dw && (uart_read(u, UART_IIR) & IIR_ID_MASK) == IIR_BUSY_DETECT)
         (void)uart_read(u, UART_USR);
-    for (int i = 0; i < UART_RX_BURST && (c = uart_getc(dev)) >= 0; i++)
+    // Flow control: with the console's ring full, bytes stay in the FIFO
+    // (and the sender waits) rather than being read and dropped.
+    for (int i = 0; i < UART_RX_BURST && console_rx_room() > 0 &&
+                    (c = uart_getc(dev)) >= 0;
+         i++)
         console_intr(c);
+    if (console_rx_room() <= 0) {
+        uart_write(u, UART_IER, 0);
+        console_rx_stall(&uart_console_ops, dev);
+    }
+}
+
+static void
+uart_rx_resume(void *dev)
+{
+    uart_write(dev, UART_IER, IER_RX_AVAIL);
 }
 
 static const struct console_ops uart_console_ops = {
     .putc = uart_putc,
     .getc = uart_getc,
+    .rx_resume = uart_rx_resume,
 };
 
 // Fills *u from the node's reg, reg-shift, reg-io-width and compatible.

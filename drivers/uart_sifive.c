@@ -95,6 +95,8 @@ suart_getc(void *dev)
     return r & 0xff;
 }
 
+static const struct console_ops suart_console_ops;
+
 static void
 suart_intr(void *dev)
 {
@@ -103,13 +105,28 @@ suart_intr(void *dev)
     // rxwm stays pending until the FIFO is at the watermark (empty). A
     // bounded drain: a wedged UART that never reads empty must not hold
     // the hart in interrupt context for ever; it interrupts again.
-    for (int i = 0; i < SUART_RX_BURST && (c = suart_getc(dev)) >= 0; i++)
+    // Flow control: with the console's ring full, bytes stay in the FIFO
+    // (and the sender waits) rather than being read and dropped.
+    for (int i = 0; i < SUART_RX_BURST && console_rx_room() > 0 &&
+                    (c = suart_getc(dev)) >= 0;
+         i++)
         console_intr(c);
+    if (console_rx_room() <= 0) {
+        suart_write(dev, SUART_IE, 0);
+        console_rx_stall(&suart_console_ops, dev);
+    }
+}
+
+static void
+suart_rx_resume(void *dev)
+{
+    suart_write(dev, SUART_IE, SUART_IE_RXWM);
 }
 
 static const struct console_ops suart_console_ops = {
     .putc = suart_putc,
     .getc = suart_getc,
+    .rx_resume = suart_rx_resume,
 };
 
 // Enables both directions and, with an interrupt, receive interrupts at

@@ -1,6 +1,7 @@
 // The console device: sends output to the chosen UART (SBI until one
-// registers) and runs the line discipline behind devsw[CONSOLE].
-// Knows console_ops, devsw and sleep/wakeup; never a UART's registers.
+// registers) and runs the line discipline behind devsw[CONSOLE], cooked or
+// raw, with ^C for the foreground job and input flow control. Knows
+// console_ops, devsw, wait queues and kill(); never a UART's registers.
 #include "types.h"
 #include "param.h"
 #include "riscv.h"
@@ -11,6 +12,7 @@
 #include "sbi.h"
 #include "console.h"
 #include "printf.h"
+#include "jobs.h"
 
 #define CTRL(x) ((x) - '@')
 #define DEL 0x7f       // what most terminals send for backspace
@@ -29,13 +31,21 @@ static int stdout_node = FDT_NONE;
 
 // Input ring. Indices only grow; byte i lives at buf[i % INPUT_SIZE].
 // [rd, ready) is finished input that readers may take; [ready, edit) is the
-// line still being typed, which backspace and ^U may shorten.
+// line still being typed, which backspace and ^U may shorten (cooked mode;
+// in raw mode ready == edit always).
 static struct {
     struct spinlock lock;
+    struct waitq readers;
     char buf[INPUT_SIZE];
     uint rd;
     uint ready;
     uint edit;
+    int mode; // CONSOLE_COOKED or CONSOLE_RAW
+    int fg;   // foreground process group, killed by ^C; 0 for none
+    // A driver that stopped taking bytes because the ring was full, and
+    // how to tell it there is room again (docs/processes.md, flow control).
+    const struct console_ops *stalled_ops;
+    void *stalled_dev;
 } in;
 
 static void
@@ -96,19 +106,68 @@ erase_last(void)
     console_putc('\b');
 }
 
-// in.lock held. Stores and echoes c, and finishes the line on newline, ^D
-// or a full ring (a full ring must go to readers or nothing drains it).
+// in.lock held. Stores c and, cooked, echoes it and finishes the line on
+// newline, ^D or a full ring (a full ring must go to readers or nothing
+// drains it). Drivers check console_rx_room() first, so there is room.
 static void
 add_input(int c)
 {
     if (in.edit - in.rd == INPUT_SIZE)
         return;
     in.buf[in.edit++ % INPUT_SIZE] = c;
+    if (in.mode == CONSOLE_RAW) {
+        in.ready = in.edit;
+        waitq_wake_all(&in.readers);
+        return;
+    }
     if (c != CTRL('D'))
         console_putc(c);
     if (c == '\n' || c == CTRL('D') || in.edit - in.rd == INPUT_SIZE) {
         in.ready = in.edit;
-        wakeup(&in.rd);
+        waitq_wake_all(&in.readers);
+    }
+}
+
+// in.lock held. ^C: with a foreground job, everything typed is dropped
+// (it was meant for the job) and the group's id returned for killing.
+// Without one, cooked mode drops the line being typed and raw mode passes
+// the byte on: the shell's editor clears its line itself.
+static int
+interrupt(void)
+{
+    int victim = in.fg;
+    if (victim > 0) {
+        in.rd = in.ready = in.edit;
+        console_puts("^C\n");
+    } else if (in.mode == CONSOLE_RAW) {
+        add_input(CTRL('C'));
+    } else {
+        in.edit = in.ready;
+        console_puts("^C\n");
+    }
+    return victim;
+}
+
+// in.lock held. Cooked-mode editing of the line being typed; 0 if c is
+// no editing key.
+static int
+cooked_edit(int c)
+{
+    switch (c) {
+    case CTRL('U'):
+        while (in.edit != in.ready)
+            erase_last();
+        return 1;
+    case DEL:
+    case '\b':
+        if (in.edit != in.ready)
+            erase_last();
+        return 1;
+    case '\r':
+        add_input('\n');
+        return 1;
+    default:
+        return 0;
     }
 }
 
@@ -116,35 +175,55 @@ add_input(int c)
 void
 console_intr(int c)
 {
-    int dump = 0;
+    int dump = 0, victim = 0;
 
     acquire(&in.lock);
-    switch (c) {
-    case 0: // a line break condition reads as NUL: not input
-        break;
-    case CTRL('P'):
+    if (c == CTRL('C'))
+        victim = interrupt();
+    else if (c == CTRL('P'))
         dump = 1;
-        break;
-    case CTRL('U'):
-        while (in.edit != in.ready)
-            erase_last();
-        break;
-    case DEL:
-    case '\b':
-        if (in.edit != in.ready)
-            erase_last();
-        break;
-    case '\r':
-        add_input('\n');
-        break;
-    default:
+    else if (c == 0)
+        ; // a line break condition reads as NUL: not input
+    else if (in.mode == CONSOLE_RAW || !cooked_edit(c))
         add_input(c);
-        break;
-    }
     release(&in.lock);
-    // procdump() prints and may take process locks: not under in.lock.
+    // Both print or take process locks: not under in.lock.
+    if (victim > 0)
+        kill_group(victim);
     if (dump)
         procdump();
+}
+
+int
+console_rx_room(void)
+{
+    return INPUT_SIZE - (int)(__atomic_load_n(&in.edit, __ATOMIC_RELAXED) -
+                              __atomic_load_n(&in.rd, __ATOMIC_RELAXED));
+}
+
+void
+console_rx_stall(const struct console_ops *ops, void *dev)
+{
+    acquire(&in.lock);
+    // A reader may have made room since the driver looked: then resume at
+    // once, or nobody would.
+    if (in.edit - in.rd < INPUT_SIZE) {
+        ops->rx_resume(dev);
+    } else {
+        in.stalled_ops = ops;
+        in.stalled_dev = dev;
+    }
+    release(&in.lock);
+}
+
+// in.lock held, after a reader took bytes: lets a stalled driver go on.
+static void
+rx_unstall(void)
+{
+    if (in.stalled_ops) {
+        in.stalled_ops->rx_resume(in.stalled_dev);
+        in.stalled_ops = 0;
+    }
 }
 
 // in.lock held, input ready. Moves up to max bytes into out, stopping after
@@ -185,14 +264,20 @@ consoleread(int user_dst, uint64 dst, int n)
         int len;
 
         acquire(&in.lock);
-        while (in.rd == in.ready) {
+        // Killed readers take nothing, even when input is there: after a
+        // ^C, what is typed next is for the shell, not for the job.
+        while (in.rd == in.ready || killed(myproc())) {
             if (killed(myproc())) {
                 release(&in.lock);
                 return -1;
             }
-            sleep(&in.rd, &in.lock);
+            waitq_sleep(&in.readers, &in.lock);
         }
         len = take_input(chunk, n - total < CHUNK ? n - total : CHUNK, &end);
+        rx_unstall();
+        // Raw mode returns what there is, as soon as there is something.
+        if (in.mode == CONSOLE_RAW)
+            end = 1;
         release(&in.lock);
         // Copy without in.lock: a lazy user page may be faulted in here.
         if (len > 0 && either_copyout(user_dst, dst + total, chunk, len) < 0)
@@ -229,6 +314,7 @@ void
 console_init(void)
 {
     initlock(&in.lock, "console");
+    waitq_init(&in.readers, "console");
     devsw[CONSOLE].read = consoleread;
     devsw[CONSOLE].write = consolewrite;
     // The boot log's console line; the driver's own line above names it.
@@ -241,4 +327,48 @@ console_init(void)
     else
         printf("console: the first UART found (no driver for the "
                "/chosen stdout-path)\n");
+}
+
+// in.lock held, switching raw to cooked: input typed ahead while the raw
+// reader was not looking is echoed now, as cooked mode would have done,
+// and becomes ready up to its last line end; the rest stays editable.
+static void
+cook_pending(void)
+{
+    in.ready = in.rd;
+    for (uint i = in.rd; i != in.edit; i++) {
+        char c = in.buf[i % INPUT_SIZE];
+        if (c == '\r') // a terminal's Enter, raw; cooked, a line end
+            c = in.buf[i % INPUT_SIZE] = '\n';
+        if (c != CTRL('D'))
+            console_putc(c);
+        if (c == '\n' || c == CTRL('D'))
+            in.ready = i + 1;
+    }
+}
+
+int
+console_set_mode(int mode)
+{
+    if (mode != CONSOLE_COOKED && mode != CONSOLE_RAW)
+        return -1;
+    acquire(&in.lock);
+    int old = in.mode;
+    if (old == CONSOLE_RAW && mode == CONSOLE_COOKED)
+        cook_pending();
+    else if (mode == CONSOLE_RAW)
+        in.ready = in.edit; // a half-typed cooked line is raw input now
+    in.mode = mode;
+    if (in.rd != in.ready)
+        waitq_wake_all(&in.readers);
+    release(&in.lock);
+    return old;
+}
+
+void
+console_set_foreground(int pgid)
+{
+    acquire(&in.lock);
+    in.fg = pgid;
+    release(&in.lock);
 }

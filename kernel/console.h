@@ -19,5 +19,10 @@ void console_set_stdout_node(int node);
 void console_putc(int c);
 // console_putc() for each byte of a NUL-terminated string.
 void console_puts(const char *s);
+// CONSOLE_COOKED or CONSOLE_RAW (jobs.h) for every reader; returns the old
+// mode, or -1 for another value.
+int console_set_mode(int mode);
+// The process group ^C kills (0: none). Any process context.
+void console_set_foreground(int pgid);
 
 #endif

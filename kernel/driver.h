@@ -32,12 +32,19 @@ uint64 kvm_map_device(uint64 pa, uint64 size);
 struct console_ops {
     void (*putc)(void *dev, int c); // waits for room, never fails
     int (*getc)(void *dev);         // next received byte or -1
+    void (*rx_resume)(void *dev);   // receive interrupts back on
 };
 // The first console registered that is /chosen stdout-path wins; until one
 // is, output goes through SBI. The driver's receive interrupt handler calls
 // console_intr() for each byte it drains with getc.
 void console_register(const struct console_ops *ops, void *dev, int fdt_node);
 void console_intr(int c);
+// Input flow control: a driver takes a byte from its FIFO only while
+// console_rx_room() > 0. Left with bytes and no room, it masks its receive
+// interrupt and calls console_rx_stall(); the bytes wait in the UART until
+// a reader makes room, when the console calls ops->rx_resume(dev).
+int console_rx_room(void);
+void console_rx_stall(const struct console_ops *ops, void *dev);
 
 // ---- interrupts ----
 struct irqchip_ops {

@@ -1,11 +1,13 @@
-// Processes and harts: the process table, per-hart state, the scheduler,
-// sleep/wakeup, fork/exit/wait/kill.
+// Processes and harts: struct proc, per-hart state, and the interface of
+// the process layer in kernel/proc/ (docs/processes.md tells the design).
 #ifndef LAZYOS_PROC_H
 #define LAZYOS_PROC_H
 
 #include "param.h"
 #include "riscv.h"
 #include "spinlock.h"
+#include "waitq.h"
+#include "jobs.h"
 
 // Callee-saved registers of a kernel thread, saved by swtch().
 struct context {
@@ -20,6 +22,7 @@ struct cpu {
     struct context context;  // swtch() here to enter scheduler()
     int noff;                // depth of push_off() nesting
     int intena;              // interrupts enabled before push_off()?
+    int idle;                // in wfi with an empty queue: wake with an IPI
     uint32 hartid;           // SBI hart id
     int started;
 };
@@ -47,20 +50,33 @@ struct fpstate {
     uint64 fcsr;
 };
 
-enum procstate { UNUSED, USED, SLEEPING, RUNNABLE, RUNNING, ZOMBIE };
+// The values are those procinfo has always reported (docs/processes.md).
+enum procstate { P_FREE, P_EMBRYO, P_BLOCKED, P_RUNNABLE, P_RUNNING, P_ZOMBIE };
 
 struct proc {
     struct spinlock lock;
 
     // p->lock must be held for these:
     enum procstate state;
-    void *chan;  // sleeping on chan
     int killed;
-    int xstate;  // exit status for the parent's wait()
-    int pid;
+    int xstate;           // exit status for the parent's wait()
+    struct waitq *waitq;  // the queue a BLOCKED process is on, or 0
+    struct proc *wq_next; // next on that queue (the queue's lock)
+    void *chan;           // address slept on, for sleep()/wakeup()
 
-    // wait_lock must be held for this:
+    // Set at allocation, constant while the process lives:
+    int pid;
+    struct proc *pid_next; // pid hash chain (pid_lock)
+    struct proc *link;     // free list or run queue (that list's lock)
+
+    // tree_lock must be held for these:
     struct proc *parent;
+    struct proc *children; // first child; siblings follow
+    struct proc *sibling;
+    struct waitq child_wq; // the parent sleeps here in wait()
+
+    int pgid;     // process group; changed only by setpgid (signal.c)
+    int last_cpu; // hart it last ran on: its run queue (sched.c)
 
     // Private to the process (no lock needed by the process itself):
     uint64 kstack;               // bottom of the kernel stack (va)
@@ -74,6 +90,8 @@ struct proc {
     char name[16];
     uint64 faults;               // pages brought in by demand-zero faults
     uint64 resident;             // user pages mapped now
+    uint64 peak_resident;        // most user pages mapped at once
+    uint64 start_tick, end_tick; // fork and exit, for waitusage()
     int fp_used;                 // fpstate holds live registers
     struct fpstate fp;
     // Progress, for procinfo() and the usertests watchdog: timer ticks
@@ -86,11 +104,19 @@ struct proc {
 extern struct proc proc[NPROC];
 extern struct proc *initproc;
 
-// An UNUSED slot made USED, with pid, trapframe and empty page table;
+// ---- table.c: slots and pids ----
+void proc_init(void);
+// A FREE slot made EMBRYO, with pid, trapframe and empty page table;
 // returned with p->lock held, or 0 when the table is full or memory is out.
 struct proc *proc_alloc(void);
-// Releases everything a slot holds and marks it UNUSED; p->lock held.
+// Releases everything a slot holds and puts it back on the free list;
+// p->lock held (and kept). The caller has unlinked it from its parent.
 void proc_free(struct proc *p);
+// The live process with this pid, unlocked (check p->pid under p->lock
+// before trusting it), or 0.
+struct proc *proc_lookup(int pid);
+// Creates the first process, which execs /init.
+void userinit(void);
 
 // Index into cpus[] of this hart; interrupts must be off (or the caller
 // must not care if the thread moves to another hart right after).
@@ -118,22 +144,38 @@ myproc(void)
     return p;
 }
 
-void proc_init(void);
-// Creates the first process, which execs /init.
-void userinit(void);
+// ---- sched.c and runq.c: running ----
 // Per-hart scheduler loop; never returns.
 void scheduler(void) __attribute__((noreturn));
 // Gives up the hart; p->lock held, state already changed.
 void sched(void);
+// Back of the queue: the timer's preemption.
 void yield(void);
-// Atomically releases lk and sleeps on chan; reacquires lk on wakeup.
+// Queues p on a run queue as RUNNABLE; p->lock held, p not on any queue.
+void runq_add(struct proc *p);
+
+// ---- waitq.c: blocking on an address (the file system and drivers) ----
+// Atomically releases lk and blocks until wakeup(chan); reacquires lk.
 void sleep(void *chan, struct spinlock *lk);
+// Makes runnable every process blocked in sleep(chan, ...). Any context.
 void wakeup(void *chan);
 
+// ---- life.c ----
 int fork(void);            // child pid, or -1 (table full, out of memory)
 void exit(int status) __attribute__((noreturn));
 int wait(uint64 status_va);// child pid, or -1 (no children, bad pointer)
-int kill(int pid);         // 0, or -1 if there is no such process or it is init
+// wait() that also copies a struct usage (jobs.h) to usage_va if nonzero.
+int wait_usage(uint64 status_va, uint64 usage_va);
+// Grows or shrinks the break by n bytes; returns the old break or -1.
+int64 growproc(int64 n);
+// Records the current resident count in peak_resident if it is higher.
+void proc_note_resident(struct proc *p);
+
+// ---- signal.c: kill and process groups ----
+// Kills process pid: 0, or -1 if there is none or it is init.
+int kill(int pid);
+// Kills every process of group pgid but init: 0, or -1 if it has none.
+int kill_group(int pgid);
 void setkilled(struct proc *p);
 // Nonzero once p has been killed. killed only ever goes from 0 to 1, so a
 // racy read is at worst one trap late; no lock needed.
@@ -142,8 +184,13 @@ killed(struct proc *p)
 {
     return __atomic_load_n(&p->killed, __ATOMIC_RELAXED);
 }
-// Grows or shrinks the break by n bytes; returns the old break or -1.
-int64 growproc(int64 n);
+// Puts process pid (0: the caller) into group pgid (0: its own pid). Only
+// the caller or its child; 0 or -1.
+int proc_setpgid(int pid, int pgid);
+// The group of pid (0: the caller), or -1.
+int proc_getpgid(int pid);
+// Nonzero if some live process is in group pgid.
+int proc_group_exists(int pgid);
 // Kills the current process with one console line giving pid, name, why,
 // the address and pc; returns (the caller goes on to exit()).
 void proc_fault_kill(const char *why, uint64 addr);

@@ -16,6 +16,8 @@
 #define SBI_BASE_PROBE_EXTENSION 3
 #define SBI_TIME_SET_TIMER 0
 #define SBI_HSM_HART_START 0
+#define SBI_EXT_IPI 0x735049 // "sPI"
+#define SBI_IPI_SEND_IPI 0
 #define SBI_SRST_SYSTEM_RESET 0
 #define SBI_SRST_TYPE_SHUTDOWN 0
 #define SBI_SRST_REASON_NONE 0
@@ -26,6 +28,7 @@
 static int has_time;
 static int has_hsm;
 static int has_srst;
+static int has_ipi;
 
 // One ecall: a7 = extension, a6 = function, arguments in a0..a2 (no call we
 // make needs more). The firmware preserves every register but a0 and a1.
@@ -63,6 +66,7 @@ sbi_init(void)
     has_time = sbi_probe(SBI_EXT_TIME);
     has_hsm = sbi_probe(SBI_EXT_HSM);
     has_srst = sbi_probe(SBI_EXT_SRST);
+    has_ipi = sbi_probe(SBI_EXT_IPI);
 }
 
 // Polled, slow; the console fallback until a UART driver registers.
@@ -113,4 +117,13 @@ int
 sbi_has_srst(void)
 {
     return has_srst;
+}
+
+// Raises a supervisor software interrupt on hart hartid (to end its wfi).
+// Without the IPI extension it does nothing: the hart wakes at its tick.
+void
+sbi_send_ipi(uint64 hartid)
+{
+    if (has_ipi)
+        sbi_call(SBI_EXT_IPI, SBI_IPI_SEND_IPI, 1, (long)hartid, 0);
 }

@@ -1,5 +1,5 @@
-// Sleep locks: held across disk I/O, so a waiter sleeps instead of spinning.
-// Built on spinlocks and sleep/wakeup; owners are named by pid.
+// Sleep locks: an owner pid and a wait queue of processes that want it.
+// Built on spinlocks and kernel/proc/waitq.c; owners are named by pid.
 #include "types.h"
 #include "param.h"
 #include "riscv.h"
@@ -8,26 +8,27 @@
 #include "proc.h"
 #include "printf.h"
 
-// Never fails. The inner spinlock shares the name, so a panic on it still
+// Never fails. The inner locks share the name, so a panic on them still
 // says which sleep lock was involved.
 void
 initsleeplock(struct sleeplock *lk, const char *name)
 {
     initlock(&lk->lk, name);
+    waitq_init(&lk->waiters, name);
     lk->name = name;
     lk->locked = 0;
     lk->pid = 0;
 }
 
-// Returns with lk held by the calling process. Process context only: it may
-// sleep, so no spinlock may be held by the caller.
+// Returns with lk held by the calling process. Process context only, with
+// no spinlock held. Not interruptible: holders never wait for long.
 void
 acquiresleep(struct sleeplock *lk)
 {
     acquire(&lk->lk);
-    // Loop: another waiter may take the lock between wakeup() and our turn.
+    // Every waiter is woken on release and one wins; the rest block again.
     while (lk->locked)
-        sleep(lk, &lk->lk);
+        waitq_sleep(&lk->waiters, &lk->lk);
     lk->locked = 1;
     lk->pid = myproc()->pid;
     release(&lk->lk);
@@ -42,7 +43,7 @@ releasesleep(struct sleeplock *lk)
         panic("releasesleep: %s not held", lk->name);
     lk->locked = 0;
     lk->pid = 0;
-    wakeup(lk);
+    waitq_wake_all(&lk->waiters);
     release(&lk->lk);
 }
 
@@ -50,10 +51,8 @@ releasesleep(struct sleeplock *lk)
 int
 holdingsleep(struct sleeplock *lk)
 {
-    int mine;
-
     acquire(&lk->lk);
-    mine = lk->locked && lk->pid == myproc()->pid;
+    int mine = lk->locked && lk->pid == myproc()->pid;
     release(&lk->lk);
     return mine;
 }

@@ -1,18 +1,21 @@
-// Sleep locks: long-held locks (disk buffers, inodes) that yield the hart while waiting.
+// Sleep locks: long-held locks (disk buffers, inodes) whose waiters block
+// on a wait queue instead of spinning.
 #ifndef LAZYOS_SLEEPLOCK_H
 #define LAZYOS_SLEEPLOCK_H
 
 #include "spinlock.h"
+#include "waitq.h"
 
 struct sleeplock {
     uint locked;
-    struct spinlock lk; // protects this structure
+    struct spinlock lk;  // protects this structure
+    struct waitq waiters;
     const char *name;
-    int pid;            // holder
+    int pid;             // holder
 };
 
 void initsleeplock(struct sleeplock *lk, const char *name);
-// Sleeps until lk is free; must be called from a process context.
+// Blocks until lk is free; must be called from a process context.
 void acquiresleep(struct sleeplock *lk);
 void releasesleep(struct sleeplock *lk);
 int holdingsleep(struct sleeplock *lk);

@@ -1,5 +1,6 @@
-// Spinlocks and the per-hart interrupt-disable nesting they rely on.
-// Knows struct cpu (noff, intena) and sstatus.SIE via riscv.h, nothing else.
+// Spinlocks whose word holds the owner, and the per-hart interrupt-off
+// nesting they rely on. Knows struct cpu (noff, intena) and sstatus.SIE
+// via riscv.h, nothing else.
 #include "types.h"
 #include "param.h"
 #include "riscv.h"
@@ -7,48 +8,51 @@
 #include "proc.h"
 #include "printf.h"
 
-// Never fails.
+// Never fails. A zeroed spinlock is a valid free one too.
 void
 initlock(struct spinlock *lk, const char *name)
 {
     lk->name = name;
     lk->locked = 0;
-    lk->cpu = 0;
 }
 
 // Returns with lk held and interrupts off on this hart. Panics if this hart
-// already holds lk (it would spin forever).
+// already holds lk (it would wait for itself forever).
+//
+// Not a ticket lock, on purpose: QEMU runs each hart as a host thread, and
+// on a busy host the hart whose ticket is next may not be running at all,
+// which stalls every other waiter. Whoever runs when the lock frees gets it.
 void
 acquire(struct spinlock *lk)
 {
-    // Interrupts go off first: an interrupt handler on this hart that wanted
-    // lk while we hold it would deadlock.
+    // Interrupts first: a handler on this hart wanting lk while we hold it
+    // would spin forever.
     push_off();
-    if (holding(lk))
+    uint me = cpuid() + 1;
+    if (__atomic_load_n(&lk->locked, __ATOMIC_RELAXED) == me)
         panic("acquire: %s already held", lk->name);
-
-    // amoswap.w.aq; while it fails, spin on plain loads so waiting harts
-    // keep the line shared instead of bouncing it with stores.
-    while (__sync_lock_test_and_set(&lk->locked, 1) != 0) {
-        while (*(volatile uint *)&lk->locked)
+    for (;;) {
+        uint expect = 0;
+        // One compare-and-swap (lr/sc) claims it and names us the holder.
+        if (__atomic_compare_exchange_n(&lk->locked, &expect, me, 0,
+                                        __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+            return;
+        // Wait with loads only, so the line stays shared among waiters.
+        while (__atomic_load_n(&lk->locked, __ATOMIC_RELAXED) != 0)
             ;
     }
-    // Full fence: no access of the critical section moves above the swap.
-    __sync_synchronize();
-    lk->cpu = mycpu();
 }
 
-// Drops lk and restores the interrupt state saved by acquire(). Panics if
+// Frees lk and restores the interrupt state acquire() saved. Panics if
 // this hart does not hold lk.
 void
 release(struct spinlock *lk)
 {
     if (!holding(lk))
         panic("release: %s not held", lk->name);
-    lk->cpu = 0;
-    // Everything written under the lock is visible before the lock is free.
-    __sync_synchronize();
-    __sync_lock_release(&lk->locked);
+    // Release order: everything written inside is visible before the word
+    // reads free.
+    __atomic_store_n(&lk->locked, 0, __ATOMIC_RELEASE);
     pop_off();
 }
 
@@ -57,7 +61,7 @@ release(struct spinlock *lk)
 int
 holding(struct spinlock *lk)
 {
-    return lk->locked && lk->cpu == mycpu();
+    return __atomic_load_n(&lk->locked, __ATOMIC_RELAXED) == (uint)cpuid() + 1;
 }
 
 // Disables interrupts; nests. Never fails.
@@ -65,30 +69,24 @@ void
 push_off(void)
 {
     int was_on = intr_get();
-    struct cpu *c;
-
     // mycpu() is only stable once interrupts are off.
     intr_off();
-    c = mycpu();
-    if (c->noff == 0)
+    struct cpu *c = mycpu();
+    if (c->noff++ == 0)
         c->intena = was_on;
-    c->noff++;
 }
 
-// Undoes one push_off(); the outermost one re-enables interrupts if they
-// were on before it. Panics if interrupts are on (someone enabled them
-// inside a critical section) or on more pops than pushes.
+// Undoes one push_off(); the outermost one turns interrupts back on if they
+// were on before it. Panics if they are on now (someone enabled them inside
+// a critical section) or on more pops than pushes.
 void
 pop_off(void)
 {
-    struct cpu *c;
-
     if (intr_get())
         panic("pop_off: interrupts on");
-    c = mycpu();
+    struct cpu *c = mycpu();
     if (c->noff < 1)
         panic("pop_off: not pushed");
-    c->noff--;
-    if (c->noff == 0 && c->intena)
+    if (--c->noff == 0 && c->intena)
         intr_on();
 }

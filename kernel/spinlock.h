@@ -1,15 +1,13 @@
-// Spinlocks: mutual exclusion between harts, with interrupts off while held.
+// Spinlocks: mutual exclusion between harts, with interrupts off while
+// held. The lock word names its holder, so holding() is one load.
 #ifndef LAZYOS_SPINLOCK_H
 #define LAZYOS_SPINLOCK_H
 
 #include "types.h"
 
-struct cpu;
-
 struct spinlock {
-    uint locked;      // 0 free, 1 held
+    uint locked;      // 0 free, else the holder's cpus[] index + 1
     const char *name; // for panics
-    struct cpu *cpu;  // holder, for holding() and debugging
 };
 
 void initlock(struct spinlock *lk, const char *name);

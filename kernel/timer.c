@@ -10,12 +10,18 @@
 uint64 ticks;
 struct spinlock tickslock;
 
+// Processes in timer_sleep(), and the earliest tick one of them waits for:
+// the clock wakes the queue only then, not on every tick. tickslock.
+static struct waitq tick_wq;
+static uint64 next_deadline = ~0ULL;
+
 static uint64 interval; // timebase cycles per tick
 static int sstc;
 
 void
 timer_init(uint64 timebase_hz, int use_sstc)
 {
+    waitq_init(&tick_wq, "tick_wq");
     if (timebase_hz == 0)
         timebase_hz = 10000000; // QEMU's value; the tree should say
     interval = timebase_hz / TICK_HZ;
@@ -51,8 +57,30 @@ timer_interrupt(void)
     if (cpuid() == 0) {
         acquire(&tickslock);
         ticks++;
-        wakeup(&ticks);
+        if (ticks >= next_deadline) {
+            // The sleepers that are not due yet set the next deadline again.
+            next_deadline = ~0ULL;
+            waitq_wake_all(&tick_wq);
+        }
         release(&tickslock);
     }
     arm_next(); // also clears the pending interrupt
+}
+
+int
+timer_sleep(uint64 n)
+{
+    acquire(&tickslock);
+    uint64 deadline = ticks + n;
+    while (ticks < deadline) {
+        if (killed(myproc())) {
+            release(&tickslock);
+            return -1;
+        }
+        if (deadline < next_deadline)
+            next_deadline = deadline;
+        waitq_sleep(&tick_wq, &tickslock);
+    }
+    release(&tickslock);
+    return 0;
 }

@@ -76,8 +76,10 @@ static void
 user_page_fault(struct proc *p, uint64 scause, uint64 va)
 {
     int r = vmfault(p->pagetable, va, scause == SCAUSE_STORE_PAGE_FAULT);
-    if (r == VMFAULT_OK)
+    if (r == VMFAULT_OK) {
+        proc_note_resident(p); // for waitusage's peak (time CMD)
         return;
+    }
     proc_fault_kill(r == VMFAULT_NOMEM ? "out of memory" : fault_name(scause),
                     va);
 }
@@ -158,7 +160,7 @@ kerneltrap(void)
         panic("kernel trap: %s (scause %p) at %p, stval %p", fault_name(scause),
               (void *)scause, (void *)sepc, (void *)r_stval());
     struct proc *p = myproc();
-    if (timer && p != 0 && p->state == RUNNING)
+    if (timer && p != 0 && p->state == P_RUNNING)
         yield();
     // yield() may have run other traps: restore what sret needs.
     w_sepc(sepc);

@@ -17,6 +17,8 @@ void usertrapret(void) __attribute__((noreturn));
 void timer_init(uint64 timebase_hz, int use_sstc);
 void timer_init_hart(void);    // arms this hart's first tick
 void timer_interrupt(void);    // from the trap handler
+// Blocks the caller for n ticks; 0, or -1 at once if it is killed.
+int timer_sleep(uint64 n);
 
 // Interrupt dispatch (irq.c).
 void irq_enable_all(void);     // after probing: enable every registered irq

@@ -112,6 +112,25 @@ if [ "$board" = qemu-virt ]; then
     fi
 fi
 
+# The console as a person uses it (tests/smoke/console.py): ^C on jobs in
+# every kind of wait, editing keys and history, a pasted 1,000-byte line,
+# sleep/time/uptime/kill; on virt and on sifive_u (SiFive UART).
+if [ "$board" = qemu-virt ]; then
+    cp "build/$board/fs.img" "$out/disk-console.img"
+    run smoke-console python3 tests/smoke/console.py \
+        --log "$out/console-console.log" -- \
+        $(make -s --no-print-directory BOARD="$board" print-qemu \
+            DISK_IMG="$out/disk-console.img")
+    b=qemu-sifive-u
+    if [ -f "build/$b/sd.img" ]; then
+        cp "build/$b/sd.img" "$out/sd-console-$b.img"
+        run smoke-console-sifive-u python3 tests/smoke/console.py \
+            --no-poweroff --log "$out/console-console-$b.log" -- \
+            $(make -s --no-print-directory BOARD=$b print-qemu \
+                DISK_IMG="$out/sd-console-$b.img")
+    fi
+fi
+
 if [ "$board" = qemu-virt ]; then
     # Boards QEMU cannot run must at least build, with a valid Image header.
     for b in visionfive2 hifive-unmatched; do

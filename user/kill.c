@@ -1,4 +1,5 @@
-// kill: asks the kernel to kill each process named by pid.
+// kill: asks the kernel to kill each process named by pid, or with -g
+// every process of the process groups named.
 #include "kernel/types.h"
 #include "user/user.h"
 
@@ -19,17 +20,21 @@ int
 main(int argc, char *argv[])
 {
     int status = 0;
+    int group = argc > 1 && strcmp(argv[1], "-g") == 0;
+    int first = group ? 2 : 1;
 
-    if (argc < 2) {
-        fprintf(2, "usage: kill PID...\n");
+    if (argc <= first) {
+        fprintf(2, "usage: kill PID...  or  kill -g PGID...\n");
         return 1;
     }
-    for (int i = 1; i < argc; i++) {
+    for (int i = first; i < argc; i++) {
         if (!is_pid(argv[i])) {
-            fprintf(2, "kill: %s is not a pid\n", argv[i]);
+            fprintf(2, "kill: %s is not a %s\n", argv[i],
+                    group ? "process group" : "pid");
             status = 1;
-        } else if (kill(atoi(argv[i])) < 0) {
-            fprintf(2, "kill: no process %s\n", argv[i]);
+        } else if ((group ? killpg(atoi(argv[i])) : kill(atoi(argv[i]))) < 0) {
+            fprintf(2, "kill: no %s %s\n", group ? "process group" : "process",
+                    argv[i]);
             status = 1;
         }
     }

@@ -1,15 +1,20 @@
-// The shell: prompts on fd 2, reads lines from fd 0, runs the trees that
-// sh_parse.c builds (commands, pipes, redirections, lists, &, sub-shells)
-// and the built-ins cd and exit. Parsing details stay in sh_parse.c.
+// The shell: prompts on fd 2, reads lines from fd 0 (through the line
+// editor in sh_edit.c at the console), runs the trees that sh_parse.c
+// builds (commands, pipes, redirections, lists, &, sub-shells) as jobs with
+// process groups of their own, and the built-ins cd and exit.
 #include "kernel/types.h"
 #include "kernel/stat.h"
 #include "kernel/param.h"
 #include "kernel/fcntl.h"
 #include "user/user.h"
 #include "user/sh.h"
+#include "user/sh_edit.h"
 
 static char line[SH_LINE];
 static char path[MAXPATH];
+// Only the shell itself does job control; the children that run a job's
+// parts (a pipeline, a sub-shell) stay in the job's group.
+static int job_control;
 
 static void exec_node(struct sh_node *n) __attribute__((noreturn));
 static void run_program(char **argv) __attribute__((noreturn));
@@ -125,6 +130,26 @@ run_program(char **argv)
 
 static int run(struct sh_node *n);
 
+// Forks a child to run n as a job: at the top level, in a new process
+// group named after the child, which a foreground job also makes the
+// console's. Both sides do both, so all is set whichever runs first: a ^C
+// typed as soon as the job prints must find it in the foreground.
+// Returns the child's pid or -1.
+static int
+start_job(struct sh_node *n, int foreground)
+{
+    int pid = fork_or_warn();
+    if (pid == 0) {
+        if (job_control && setpgid(0, 0) == 0 && foreground)
+            fgpgrp(getpid());
+        job_control = 0;
+        exec_node(n);
+    }
+    if (pid > 0 && job_control && setpgid(pid, pid) == 0 && foreground)
+        fgpgrp(pid);
+    return pid;
+}
+
 // Runs left | right in two children; returns right's status. Called in a
 // child of the shell, so its only children are the two it forks here.
 static int
@@ -199,9 +224,7 @@ run(struct sh_node *n)
         run(n->left);
         return run(n->right);
     case SH_BACK:
-        pid = fork_or_warn();
-        if (pid == 0)
-            exec_node(n->left);
+        pid = start_job(n->left, 0);
         return pid < 0 ? 1 : 0;
     case SH_CMD:
         // Built-ins must change this process, so they run before any fork.
@@ -211,10 +234,15 @@ run(struct sh_node *n)
     default:
         break;
     }
-    pid = fork_or_warn();
-    if (pid == 0)
-        exec_node(n);
-    return pid < 0 ? 1 : wait_for(pid);
+    // The job owns the console (^C) until it is done; then nobody does,
+    // and a ^C reaches the line editor.
+    pid = start_job(n, 1);
+    if (pid < 0)
+        return 1;
+    status = wait_for(pid);
+    if (job_control)
+        fgpgrp(0);
+    return status;
 }
 
 // Makes sure fds 0, 1 and 2 are open, so redirections and the children
@@ -242,26 +270,42 @@ discard_line(void)
         ;
 }
 
+// One line into `line`: edited at the console, plain gets() from a file
+// or pipe. Returns its length, 0 for nothing to run, -1 at end of input.
+static int
+read_line(int console)
+{
+    if (console)
+        return sh_readline("$ ", line, sizeof(line));
+    fprintf(2, "$ ");
+    gets(line, sizeof(line));
+    uint len = strlen(line);
+    if (len == 0)
+        return -1;
+    if (len == sizeof(line) - 1 && line[len - 1] != '\n' &&
+        line[len - 1] != '\r') {
+        discard_line();
+        fprintf(2, "sh: line too long\n");
+        return 0;
+    }
+    return len;
+}
+
 int
 main(void)
 {
     struct sh_node *tree;
+    struct stat st;
     const char *err;
-    uint len;
+    int len;
 
     ensure_std_fds();
-    for (;;) {
-        fprintf(2, "$ ");
-        gets(line, sizeof(line));
-        len = strlen(line);
+    int console = fstat(0, &st) == 0 && st.type == T_DEVICE;
+    // A group of our own, so that no job's ^C can reach the shell.
+    job_control = console && setpgid(0, 0) == 0;
+    while ((len = read_line(console)) >= 0) {
         if (len == 0)
-            break; // end of input
-        if (len == sizeof(line) - 1 && line[len - 1] != '\n' &&
-            line[len - 1] != '\r') {
-            discard_line();
-            fprintf(2, "sh: line too long\n");
             continue;
-        }
         err = sh_parse(line, &tree);
         if (err != 0)
             fprintf(2, "sh: %s\n", err);

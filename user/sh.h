@@ -3,7 +3,7 @@
 #ifndef LAZYOS_SH_H
 #define LAZYOS_SH_H
 
-#define SH_LINE 512   // longest input line, NUL included
+#define SH_LINE 1100  // longest input line, NUL included (a 1,000-byte paste fits)
 #define SH_MAXREDIR 4 // redirections on one command
 
 enum sh_kind {

@@ -34,6 +34,14 @@ int uptime(void);
 int halt(int status);               // powers off; status reaches QEMU's exit code where it can
 int meminfo(struct meminfo *);      // system and caller memory counters
 int procinfo(struct procinfo *, int max); // fills up to max entries, returns the count
+// Job control (kernel/jobs.h, docs/processes.md).
+struct usage;
+int setpgid(int pid, int pgid);     // pid 0: caller; pgid 0: a group named pid
+int getpgid(int pid);               // pid 0: caller
+int fgpgrp(int pgid);               // the group ^C kills; 0: none
+int consmode(int mode);             // CONSOLE_COOKED or CONSOLE_RAW; old mode
+int waitusage(int *status, struct usage *u); // wait() plus what the child used
+int killpg(int pgid);               // kill every process of the group
 
 // ulib.c
 int stat(const char *, struct stat *);

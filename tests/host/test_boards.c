@@ -74,6 +74,8 @@ NEVER(void irqchip_register(const struct irqchip_ops *o, void *d))
 NEVER(int irq_register(uint irq, void (*fn)(void *), void *arg))
 NEVER(void console_register(const struct console_ops *o, void *d, int n))
 NEVER(void console_intr(int c))
+NEVER(int console_rx_room(void))
+NEVER(void console_rx_stall(const struct console_ops *o, void *d))
 NEVER(void blkdev_register(const struct blk_ops *o, void *d, uint64 n,
                            const char *name))
 NEVER(void initlock(struct spinlock *lk, const char *name))

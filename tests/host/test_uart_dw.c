@@ -24,6 +24,8 @@ static struct {
 static char received[256];
 static int nreceived; // bytes kept in received[]
 static long nintr;    // console_intr calls, uncapped
+static int rx_room;   // what console_rx_room() reports (model_reset: plenty)
+static int nstalls;   // console_rx_stall() calls
 
 uint64
 kvm_map_device(uint64 pa, uint64 size)
@@ -56,8 +58,27 @@ void
 console_intr(int c)
 {
     nintr++;
+    if (rx_room > 0)
+        rx_room--; // the ring fills as the console takes bytes
     if (nreceived < (int)sizeof(received))
         received[nreceived++] = (char)c;
+}
+
+// Input flow control: the room the console reports, and the stalls the
+// driver reported to it.
+
+int
+console_rx_room(void)
+{
+    return rx_room;
+}
+
+void
+console_rx_stall(const struct console_ops *ops, void *dev)
+{
+    (void)ops;
+    (void)dev;
+    nstalls++;
 }
 
 // ---- the register model: a DesignWare APB UART, or a plain 16550 ----
@@ -92,6 +113,8 @@ model_reset(uint64 base, uint32 shift, uint32 width, int dw)
         .base = base, .shift = shift, .width = width, .dw = dw};
     nreceived = 0;
     nintr = 0;
+    rx_room = 1 << 20;
+    nstalls = 0;
 }
 
 static void
@@ -474,6 +497,32 @@ test_putc_bounded(void)
     model_clean();
 }
 
+// Flow control: with room for two bytes the driver takes two, leaves the
+// rest in the FIFO, masks its receive interrupt and tells the console;
+// rx_resume unmasks it, and the next interrupt brings the rest.
+static void
+test_rx_flow_control(void)
+{
+    dw_uart();
+    um.ier = IER_RX_AVAIL;
+    memcpy(um.rx, "hello", 5);
+    um.rx_len = 5;
+    rx_room = 2;
+    uart_intr(&u);
+    CHECK_EQ(nreceived, 2);
+    CHECK_EQ(um.rbr_reads, 2);
+    CHECK_EQ(nstalls, 1);
+    CHECK_EQ(um.ier & IER_RX_AVAIL, 0);
+    rx_room = 100;
+    uart_rx_resume(&u);
+    CHECK(um.ier & IER_RX_AVAIL);
+    uart_intr(&u);
+    CHECK_EQ(nreceived, 5);
+    CHECK(memcmp(received, "hello", 5) == 0);
+    CHECK_EQ(nstalls, 1);
+    model_clean();
+}
+
 int
 main(int argc, char **argv)
 {
@@ -483,7 +532,7 @@ main(int argc, char **argv)
         HT_TEST(test_divisor_kept),    HT_TEST(test_busy_forever),
         HT_TEST(test_busy_detect),     HT_TEST(test_busy_behind_rx),
         HT_TEST(test_intr_drains_rx),  HT_TEST(test_intr_stuck_dr),
-        HT_TEST(test_putc_bounded),
+        HT_TEST(test_putc_bounded),    HT_TEST(test_rx_flow_control),
     };
     int r;
 

@@ -63,6 +63,25 @@ console_intr(int c)
         received[nreceived++] = (char)c;
 }
 
+// Input flow control: the room the console reports, and the stalls the
+// driver reported to it.
+static int rx_room = 1 << 20;
+static int nstalls;
+
+int
+console_rx_room(void)
+{
+    return rx_room;
+}
+
+void
+console_rx_stall(const struct console_ops *ops, void *dev)
+{
+    (void)ops;
+    (void)dev;
+    nstalls++;
+}
+
 // ---- register model ----
 
 static struct {

@@ -52,7 +52,7 @@ def main():
                     help="skip the multi-hart faults-per-second runs")
     ap.add_argument("qemu", nargs="+")
     args = ap.parse_args()
-    out = run_guest(args.qemu, args.log, "lazybench")
+    out = run_guest(args.qemu, args.log, "lazybench; schedbench")
     if out is None:
         return 1
     print(out.strip())

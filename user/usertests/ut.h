@@ -63,6 +63,7 @@ int ut_watch(const struct ut_test *t, int pid, uint64 *cpu_used);
 // Kills every process with a larger pid than the caller's (all were
 // forked after it). Returns how many there were.
 int ut_kill_descendants(void);
+extern const struct ut_test ut_job_tests[];
 
 extern const char *ut_name;  // the test this process belongs to
 extern uint64 ut_heap_start; // the break as main() found it
