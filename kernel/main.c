@@ -18,9 +18,9 @@
 #include "inode.h"
 #include "file.h"
 #include "ramdisk.h"
+#include "harts.h"
 
 extern char kernel_start[], kernel_end[];
-extern void secondary_entry(void);
 
 static struct fdt boot_fdt;
 static struct machine machine;
@@ -52,31 +52,6 @@ reserve_boot_ranges(uint64 fdt_pa)
         reserve(PGROUNDDOWN(machine.initrd_start),
                 PGROUNDUP(machine.initrd_end) -
                     PGROUNDDOWN(machine.initrd_start));
-}
-
-// Starts every other hart the tree says can run us. A hart that refuses is
-// reported and skipped, never fatal.
-static void
-start_harts(uint32 boot_hartid)
-{
-    for (int i = 0; i < machine.nharts && ncpu < NCPU; i++) {
-        struct hart_info *h = &machine.harts[i];
-        if (!h->usable || h->hartid == boot_hartid)
-            continue;
-        int idx = ncpu;
-        cpus[idx].hartid = h->hartid;
-        struct sbiret r =
-            sbi_hart_start(h->hartid, (uint64)secondary_entry, idx);
-        if (r.error) {
-            printf("hart %d: start failed (SBI error %ld)\n", h->hartid,
-                   r.error);
-            continue;
-        }
-        // One hart at a time keeps cpus[] indices dense.
-        while (!__atomic_load_n(&cpus[idx].started, __ATOMIC_ACQUIRE))
-            ;
-        ncpu++;
-    }
 }
 
 static int
@@ -133,8 +108,7 @@ kmain(uint64 hartid, uint64 fdt_pa)
            ((uint64)kernel_end - (uint64)kernel_start) / 1024);
     userinit();
     cpus[0].started = 1;
-    start_harts(hartid);
-    printf("lazyos: %d harts running\n", ncpu);
+    harts_start(&machine, (uint32)hartid);
     __atomic_store_n(&boot_done, 1, __ATOMIC_RELEASE);
     scheduler();
 }

@@ -20,8 +20,6 @@
 #define SBI_SRST_TYPE_SHUTDOWN 0
 #define SBI_SRST_REASON_NONE 0
 
-#define SBI_ERR_NOT_SUPPORTED (-2)
-
 // Set once by sbi_init() on the boot hart, read-only afterwards.
 static int has_time;
 static int has_hsm;

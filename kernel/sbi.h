@@ -4,6 +4,10 @@
 
 #include "types.h"
 
+// Error codes (SBI spec, "Standard SBI Errors").
+#define SBI_ERR_NOT_SUPPORTED (-2)
+#define SBI_ERR_ALREADY_AVAILABLE (-6)
+
 struct sbiret {
     long error; // 0 = success, negative SBI error code
     long value;
