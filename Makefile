@@ -274,3 +274,17 @@ format:
 .SECONDARY:
 
 -include $(shell find build -name '*.d' 2>/dev/null)
+
+# ---- hart-boot tests: a test firmware for QEMU virt (tests/loader/) ----
+# One build per mode: every hart enters the kernel at once (all), the same
+# without HSM (nohsm), or an HSM that never starts hart 2 (lie).
+LOADER_SRCS := tests/loader/start.S tests/loader/loader.c tests/loader/sbi_calls.c
+LOADER_ELFS := $(addprefix build/loader/loader-,$(addsuffix .elf,all nohsm lie))
+build/loader/loader-%.elf: $(LOADER_SRCS) tests/loader/loader.h tests/loader/loader.ld
+	@mkdir -p $(@D)
+	@echo "  CC      $@"
+	$(Q)$(CC) -march=rv64imac_zicsr -mabi=lp64 -mcmodel=medany -ffreestanding \
+	    -nostdlib -fno-builtin -O2 -Wall -Wextra -Werror -DMODE_$*=1 \
+	    -Wl,--no-warn-rwx-segments \
+	    -T tests/loader/loader.ld -o $@ $(LOADER_SRCS)
+check-run: $(LOADER_ELFS)

@@ -129,6 +129,10 @@ gate_close(int idx, uint32 hartid)
 }
 
 // Waits, bounded, for hartid to pass gate idx. Returns 1 if it did.
+// Firmware may send a hart it was asked to start to the cold-boot entry
+// instead (OpenSBI 1.1 publishes "start pending" before the start address,
+// so a hart can leave with the address it had at boot): it parks there,
+// and is adopted.
 static int
 wait_arrival(uint32 hartid, int idx, struct bound *b)
 {
@@ -137,6 +141,13 @@ wait_arrival(uint32 hartid, int idx, struct bound *b)
         if (__atomic_load_n(&hart_gates[idx], __ATOMIC_ACQUIRE) ==
             (uint64)GATE_ARRIVED)
             return 1;
+        int slot = park_find(hartid);
+        if (slot >= 0) {
+            printf("lazyos: hart %d: the firmware sent it to the cold-boot "
+                   "entry, not where HSM was asked; adopted\n", hartid);
+            arrived_by[idx] = 'p';
+            park_post(slot, PARK_GO, (uint64)idx);
+        }
         uint64 ms = bound_ms(b);
         if (ms >= HART_WAIT_MS)
             return gate_close(idx, hartid);
@@ -177,10 +188,11 @@ start_one(uint32 hartid, int idx, uint64 timebase_hz)
 void
 harts_start(const struct machine *m, uint32 boot_hartid)
 {
-    int by_hsm = 0;
+    int by_hsm = 0, boot_found = 0;
     for (int i = 0; i < m->nharts; i++) {
         const struct hart_info *h = &m->harts[i];
         if (h->hartid == boot_hartid) {
+            boot_found = 1;
             if (!h->usable)
                 printf("lazyos: boot hart %d: the tree says %s; running on "
                        "it anyway\n", h->hartid, h->why);
@@ -198,6 +210,9 @@ harts_start(const struct machine *m, uint32 boot_hartid)
         }
     }
     park_close();
+    if (!boot_found)
+        printf("lazyos: boot hart %d is not in the tree's /cpus\n",
+               boot_hartid);
     printf("lazyos: %d harts running (boot hart %d; %d started by SBI HSM, "
            "%d adopted from the entry)\n", ncpu, boot_hartid, by_hsm,
            ncpu - 1 - by_hsm);

@@ -19,5 +19,6 @@ void sbi_set_timer(uint64 stime_value);
 struct sbiret sbi_hart_start(uint64 hartid, uint64 start_addr, uint64 opaque);
 void sbi_shutdown(void) __attribute__((noreturn)); // SRST, then legacy, then spin
 int sbi_has_srst(void);
+void sbi_print_firmware(void); // "OpenSBI 1.1, SBI 1.0, HSM yes", no newline
 
 #endif
