@@ -277,9 +277,10 @@ format:
 
 # ---- hart-boot tests: a test firmware for QEMU virt (tests/loader/) ----
 # One build per mode: every hart enters the kernel at once (all), the same
-# without HSM (nohsm), or an HSM that never starts hart 2 (lie).
+# without HSM (nohsm), or an HSM that never starts hart 2 (lie) or starts
+# it too late (late).
 LOADER_SRCS := tests/loader/start.S tests/loader/loader.c tests/loader/sbi_calls.c
-LOADER_ELFS := $(addprefix build/loader/loader-,$(addsuffix .elf,all nohsm lie))
+LOADER_ELFS := $(addprefix build/loader/loader-,$(addsuffix .elf,all nohsm lie late))
 build/loader/loader-%.elf: $(LOADER_SRCS) tests/loader/loader.h tests/loader/loader.ld
 	@mkdir -p $(@D)
 	@echo "  CC      $@"

@@ -9,47 +9,60 @@
 #include "printf.h"
 #include "harts.h"
 
-// A hart that has not arrived after HART_WAIT_MS is reported and skipped;
-// after HART_NOTE_MS the console says it is still waiting. Firmware starts
-// a hart in microseconds: the margin is for a busy emulator host.
+// A hart that has not arrived is skipped once HART_WAIT_MS have passed on
+// the time CSR and this hart has polled HART_WAIT_POLLS times. Time alone
+// could fail a correct boot on a busy emulator host, where a vCPU may get
+// little of the host: the polls count how much this hart ran, and the hart
+// being started gets a like share. Firmware starts a hart in microseconds.
 #define HART_WAIT_MS 3000
-#define HART_NOTE_MS 1000
-// Reads of the time CSR in a row that may return one value before the
-// clock counts as stopped (at >= 1 MHz it moves within a few reads).
-#define CLOCK_STUCK_READS (1u << 20)
+#define HART_WAIT_POLLS (1u << 25)
+#define HART_NOTE_MS 1000 // after this long the console says it waits
+// The time CSR is read every TIME_READ_EVERY polls (it traps to firmware on
+// some cores). If it reads the same CLOCK_STUCK_READS times in a row, the
+// clock has stopped and the polls alone bound the wait.
+#define TIME_READ_EVERY 256
+#define CLOCK_STUCK_READS 4096
 
 extern void secondary_entry(void);
 
 uint64 hart_gates[NCPU];
 static char arrived_by[NCPU]; // 'h' SBI HSM, 'p' adopted from parking
 
-// A deadline on the time CSR, which also ends if that clock stops moving,
-// so a broken timer cannot make a bounded wait endless.
+// A bounded wait, in time and in this hart's own progress.
 struct bound {
-    uint64 start, last, hz;
-    uint32 same;
+    uint64 start, last, ticks_per_ms;
+    uint64 ms; // since bound_start, as last read
+    uint32 polls, same;
 };
 
 static void
 bound_start(struct bound *b, uint64 timebase_hz)
 {
-    b->hz = timebase_hz ? timebase_hz : 10000000; // as timer.c assumes
+    uint64 hz = timebase_hz ? timebase_hz : 10000000; // as timer.c assumes
+    b->ticks_per_ms = hz >= 1000 ? hz / 1000 : 1;
     b->start = b->last = r_time();
-    b->same = 0;
+    b->ms = 0;
+    b->polls = b->same = 0;
 }
 
-// Milliseconds since bound_start; ~0 once the clock is seen stopped.
-static uint64
-bound_ms(struct bound *b)
+// One poll of a bounded wait. Returns 1 once the wait is over.
+static int
+bound_poll(struct bound *b)
 {
-    uint64 now = r_time();
-    if (now != b->last) {
-        b->last = now;
-        b->same = 0;
-    } else if (++b->same >= CLOCK_STUCK_READS) {
-        return ~0ull;
+    if (b->polls < HART_WAIT_POLLS)
+        b->polls++;
+    if (b->polls % TIME_READ_EVERY == 0 && b->same < CLOCK_STUCK_READS) {
+        uint64 now = r_time();
+        if (now == b->last) {
+            b->same++;
+        } else {
+            b->same = 0;
+            b->last = now;
+            b->ms = (now - b->start) / b->ticks_per_ms;
+        }
     }
-    return (now - b->start) / (b->hz / 1000 ? b->hz / 1000 : 1);
+    int time_up = b->ms >= HART_WAIT_MS || b->same >= CLOCK_STUCK_READS;
+    return time_up && b->polls >= HART_WAIT_POLLS;
 }
 
 // The parking slot where hartid waits, or -1.
@@ -107,7 +120,7 @@ send_hart(uint32 hartid, int idx, struct bound *b)
         if (r.error != SBI_ERR_ALREADY_AVAILABLE &&
             r.error != SBI_ERR_NOT_SUPPORTED)
             return r.error;
-        while ((slot = park_find(hartid)) < 0 && bound_ms(b) < HART_WAIT_MS)
+        while ((slot = park_find(hartid)) < 0 && !bound_poll(b))
             ;
         if (slot < 0)
             return r.error;
@@ -148,11 +161,10 @@ wait_arrival(uint32 hartid, int idx, struct bound *b)
             arrived_by[idx] = 'p';
             park_post(slot, PARK_GO, (uint64)idx);
         }
-        uint64 ms = bound_ms(b);
-        if (ms >= HART_WAIT_MS)
+        if (bound_poll(b))
             return gate_close(idx, hartid);
-        if (ms >= HART_NOTE_MS && !noted) {
-            printf("lazyos: hart %d: not here after %d ms, waiting up to "
+        if (b->ms >= HART_NOTE_MS && !noted) {
+            printf("lazyos: hart %d: not here after %d ms, waiting at least "
                    "%d ms\n", hartid, HART_NOTE_MS, HART_WAIT_MS);
             noted = 1;
         }
@@ -177,10 +189,10 @@ start_one(uint32 hartid, int idx, uint64 timebase_hz)
     }
     if (wait_arrival(hartid, idx, &b))
         return 1;
-    printf("lazyos: hart %d skipped: %s it, but it did not arrive within %d "
+    printf("lazyos: hart %d skipped: %s it, but it did not arrive within %lu "
            "ms (expected at the kernel entry; check the firmware's HSM)\n",
            hartid, arrived_by[idx] == 'h' ? "SBI HSM started" : "adopted",
-           HART_WAIT_MS);
+           b.ms);
     return 0;
 }
 

@@ -117,14 +117,15 @@ fi
 
 if [ "$board" = qemu-virt ]; then
     # Hart bring-up: every hart entering the kernel at once (our test
-    # firmware, with and without HSM), an HSM that never starts hart 2,
+    # firmware, with and without HSM), an HSM that never starts hart 2 or
+    # starts it late,
     # doctored trees whose hart says okay + sv39 but has no S-mode (or, on
     # sifive_u, no F/D), and a loop of plain boots.
     qemu_with() { # bios disk
         make -s --no-print-directory BOARD="$board" print-qemu \
             QEMU_BIOS="$1" DISK_IMG="$2"
     }
-    for m in all nohsm lie; do
+    for m in all nohsm lie late; do
         cp "build/$board/fs.img" "$out/disk-loader-$m.img"
     done
     run hartboot-entry-all python3 tests/smoke/hartboot.py --harts 4 \
@@ -136,6 +137,12 @@ if [ "$board" = qemu-virt ]; then
     run hartboot-hsm-lie python3 tests/smoke/hartboot.py --harts 3 \
         --skip "2:did not arrive" --log "$out/console-hsm-lie.log" -- \
         $(qemu_with build/loader/loader-lie.elf "$out/disk-loader-lie.img")
+    # Hart 2 starts only once the kernel gave up on it and gave its cpu slot
+    # to hart 3: the gate at secondary_entry must turn it back.
+    run hartboot-hsm-late python3 tests/smoke/hartboot.py --harts 3 \
+        --skip "2:did not arrive" --expect "hart 2 stopped by the kernel" \
+        --log "$out/console-hsm-late.log" -- \
+        $(qemu_with build/loader/loader-late.elf "$out/disk-loader-late.img")
     cp "build/$board/fs.img" "$out/disk-no-smode.img"
     run hartboot-no-smode python3 tests/smoke/hartboot.py --harts 3 \
         --skip "2:no S-mode" --log "$out/console-no-smode.log" \

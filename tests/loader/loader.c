@@ -3,7 +3,9 @@
 //   all:   every hart enters the kernel at once (after a barrier); HSM on;
 //   nohsm: the same, and the firmware has no HSM extension;
 //   lie:   only hart 0 enters; HSM hart_start of LIE_HART says success and
-//          never starts it (the VisionFive 2 hart-0 case); others work.
+//          never starts it (the VisionFive 2 hart-0 case); others work;
+//   late:  the same, but LIE_HART does start when the kernel asks for the
+//          next hart: after the kernel gave up on it and gave its slot away.
 #include "loader.h"
 
 #define LIE_HART 2
@@ -89,26 +91,58 @@ hart_wait_start(u64 hartid)
     }
 }
 
+// Posts a start to a stopped hart and wakes it.
+static void
+post_start(u64 hartid, u64 addr, u64 arg)
+{
+    start_box[hartid].arg = arg;
+    __sync_synchronize();
+    start_box[hartid].addr = addr;
+    mmio_w32(CLINT_MSIP(hartid), 1);
+}
+
+#if defined(MODE_late)
+static struct {
+    volatile u64 addr, arg; // LIE_HART's start, held back while addr != 0
+} late;
+#endif
+
 // HSM hart_start. Returns an SBI error code.
 long
 hsm_start(u64 hartid, u64 addr, u64 arg)
 {
     if (hartid >= MAX_HARTS)
         return -3; // SBI_ERR_INVALID_PARAM
-#if defined(MODE_lie)
-    if (hartid == LIE_HART)
-        return 0; // what firmware that kills the hart would say
-#else
-    (void)LIE_HART;
-#endif
     // A hart running S-mode code (every one, in modes all and nohsm).
     if (!waiting[hartid] || start_box[hartid].addr != 0)
         return -6; // SBI_ERR_ALREADY_AVAILABLE
-    start_box[hartid].arg = arg;
-    __sync_synchronize();
-    start_box[hartid].addr = addr;
-    mmio_w32(CLINT_MSIP(hartid), 1);
+#if defined(MODE_lie)
+    if (hartid == LIE_HART)
+        return 0; // what firmware that kills the hart would say
+#elif defined(MODE_late)
+    if (hartid == LIE_HART && late.addr == 0) {
+        late.arg = arg;
+        late.addr = addr;
+        return 0;
+    }
+    // The kernel has moved on to the next hart: now LIE_HART goes.
+    if (late.addr != 0) {
+        post_start(LIE_HART, late.addr, late.arg);
+        late.addr = 0;
+    }
+#endif
+    post_start(hartid, addr, arg);
     return 0;
+}
+
+// HSM hart_stop: says so on the console (tests look for it), then waits.
+void
+hsm_stop(u64 hartid)
+{
+    puts_("lazyos test loader: hart ");
+    uart_putc('0' + (int)hartid);
+    puts_(" stopped by the kernel\n");
+    hart_wait_start(hartid);
 }
 
 void
@@ -122,11 +156,13 @@ loader_main(u64 hartid, u64 fdt, const struct fw_dynamic_info *dyn)
         puts_("\nlazyos test loader: kernel entry on ");
 #if defined(MODE_lie)
         puts_("hart 0 only, HSM lies about hart 2\n");
+#elif defined(MODE_late)
+        puts_("hart 0 only, HSM starts hart 2 when asked for the next\n");
 #else
         puts_("every hart at once\n");
 #endif
     }
-#if defined(MODE_lie)
+#if defined(MODE_lie) || defined(MODE_late)
     if (hartid != 0)
         waiting[hartid] = 1; // HSM "stopped" from the start
 #endif
@@ -136,7 +172,7 @@ loader_main(u64 hartid, u64 fdt, const struct fw_dynamic_info *dyn)
         ;
     while (__atomic_load_n(&kernel_entry, __ATOMIC_ACQUIRE) == 0)
         ;
-#if defined(MODE_lie)
+#if defined(MODE_lie) || defined(MODE_late)
     if (hartid != 0)
         hart_wait_start(hartid);
 #endif

@@ -31,6 +31,7 @@ void enter_smode(u64 addr, u64 hartid, u64 arg) __attribute__((noreturn));
 // loader.c
 void hart_wait_start(u64 hartid) __attribute__((noreturn));
 long hsm_start(u64 hartid, u64 addr, u64 arg);
+void hsm_stop(u64 hartid) __attribute__((noreturn));
 void uart_putc(int c);
 void finish(u32 code) __attribute__((noreturn));
 

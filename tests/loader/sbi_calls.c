@@ -76,7 +76,7 @@ sbi_dispatch(struct frame *f, u64 hartid)
         if (fid == 0)
             err = hsm_start(a0, f->x[F_A1], f->x[F_A2]);
         else if (fid == 1)
-            hart_wait_start(hartid); // hart_stop: wait for a new start
+            hsm_stop(hartid); // waits for a new start: no return
     }
     f->x[F_A0] = (u64)err;
     f->x[F_A1] = (u64)value;

@@ -8,7 +8,8 @@ With --fdtput, the machine's own device tree is dumped (-machine
 made at test time, nothing binary kept. Prints `N passed, N failed`.
 
 usage: hartboot.py --log FILE --harts N [--skip HART:TEXT]...
-                   [--fdtput 'NODE PROP VALUE']... [--no-poweroff]
+                   [--fdtput 'NODE PROP VALUE']... [--expect REGEX]...
+                   [--no-poweroff]
                    -- QEMU-ARGV...
 """
 import argparse
@@ -49,6 +50,8 @@ def main():
                          "in its line")
     ap.add_argument("--fdtput", action="append", default=[],
                     help="'NODE PROP VALUE': boot a doctored tree")
+    ap.add_argument("--expect", action="append", default=[],
+                    help="REGEX the console must show by the end")
     ap.add_argument("--no-poweroff", action="store_true",
                     help="the machine cannot power off: stop QEMU instead")
     ap.add_argument("--timeout", type=float, default=180)
@@ -99,6 +102,8 @@ def main():
     boots = re.findall(r"lazyos: booting on hart (\d+)", text)
     check("one boot hart", len(boots) == 1, f"{len(boots)} harts booted")
     check("no panic", "panic" not in text)
+    for rx in args.expect:
+        check(f"console shows {rx!r}", re.search(rx, text) is not None)
     want = args.harts
     for s in args.skip:
         hart, what = s.split(":", 1)
