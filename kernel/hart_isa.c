@@ -94,7 +94,8 @@ parse_letters(const char *s, uint32 i, uint32 len, struct hart_isa *isa)
         char next = i + 1 < len ? lower(s[i + 1]) : '\0';
         if (is_digit(c) || (c == 'p' && is_digit(s[i - 1]) && is_digit(next)))
             continue;
-        if (c == 'z' || c == 'x' || (c == 's' && is_letter(next) && next != 'u')) {
+        if (c == 'z' || c == 'x' ||
+            (c == 's' && is_letter(next) && next != 'u')) {
             uint32 e = word_end(s, i, len);
             add_word(isa, s + i, e - i);
             return e;
@@ -166,8 +167,8 @@ isa_why_unusable(const struct hart_isa *isa, int mmu_paging)
     // vendor tree among them) list them as the letters "s" and "u": a list
     // with "u" and nothing of S-mode is a hart without S-mode.
     int lists_modes = (l & (ISA_LETTER('s') | ISA_LETTER('u'))) != 0;
-    int s_mode = (l & (ISA_LETTER('s') | ISA_LETTER('h'))) || isa->s_ext ||
-                 !lists_modes;
+    int s_mode =
+        (l & (ISA_LETTER('s') | ISA_LETTER('h'))) || isa->s_ext || !lists_modes;
     if (!s_mode)
         return "no S-mode (its ISA names U-mode, not S-mode)";
     if (!mmu_paging)

@@ -157,7 +157,8 @@ wait_arrival(uint32 hartid, int idx, struct bound *b)
         int slot = park_find(hartid);
         if (slot >= 0) {
             printf("lazyos: hart %d: the firmware sent it to the cold-boot "
-                   "entry, not where HSM was asked; adopted\n", hartid);
+                   "entry, not where HSM was asked; adopted\n",
+                   hartid);
             arrived_by[idx] = 'p';
             park_post(slot, PARK_GO, (uint64)idx);
         }
@@ -165,7 +166,8 @@ wait_arrival(uint32 hartid, int idx, struct bound *b)
             return gate_close(idx, hartid);
         if (b->ms >= HART_NOTE_MS && !noted) {
             printf("lazyos: hart %d: not here after %d ms, waiting at least "
-                   "%d ms\n", hartid, HART_NOTE_MS, HART_WAIT_MS);
+                   "%d ms\n",
+                   hartid, HART_NOTE_MS, HART_WAIT_MS);
             noted = 1;
         }
     }
@@ -184,7 +186,8 @@ start_one(uint32 hartid, int idx, uint64 timebase_hz)
         if (gate_close(idx, hartid))
             return 1;
         printf("lazyos: hart %d skipped: SBI hart_start failed with error "
-               "%ld and it is not parked at the entry\n", hartid, err);
+               "%ld and it is not parked at the entry\n",
+               hartid, err);
         return 0;
     }
     if (wait_arrival(hartid, idx, &b))
@@ -207,7 +210,8 @@ harts_start(const struct machine *m, uint32 boot_hartid)
             boot_found = 1;
             if (!h->usable)
                 printf("lazyos: boot hart %d: the tree says %s; running on "
-                       "it anyway\n", h->hartid, h->why);
+                       "it anyway\n",
+                       h->hartid, h->why);
             continue;
         }
         if (!h->usable) {
@@ -215,7 +219,8 @@ harts_start(const struct machine *m, uint32 boot_hartid)
                    h->hartid, h->why, h->isa);
         } else if (ncpu >= NCPU) {
             printf("lazyos: hart %d skipped: the kernel runs on %d harts at "
-                   "most (NCPU)\n", h->hartid, NCPU);
+                   "most (NCPU)\n",
+                   h->hartid, NCPU);
         } else if (start_one(h->hartid, ncpu, m->timebase_hz)) {
             by_hsm += arrived_by[ncpu] == 'h';
             ncpu++;
@@ -226,6 +231,6 @@ harts_start(const struct machine *m, uint32 boot_hartid)
         printf("lazyos: boot hart %d is not in the tree's /cpus\n",
                boot_hartid);
     printf("lazyos: %d harts running (boot hart %d; %d started by SBI HSM, "
-           "%d adopted from the entry)\n", ncpu, boot_hartid, by_hsm,
-           ncpu - 1 - by_hsm);
+           "%d adopted from the entry)\n",
+           ncpu, boot_hartid, by_hsm, ncpu - 1 - by_hsm);
 }

@@ -8,9 +8,9 @@
 #define PARK_SLOTS 16
 // A parking slot: 32 bytes, written by its hart and by the boot hart only.
 #define PARK_SLOT_SHIFT 5
-#define PARK_STATE 0  // PARK_* below
-#define PARK_HARTID 8 // the parked hart's a0
-#define PARK_ARG 16   // cpu index to enter the kernel with (PARK_GO)
+#define PARK_STATE 0   // PARK_* below
+#define PARK_HARTID 8  // the parked hart's a0
+#define PARK_ARG 16    // cpu index to enter the kernel with (PARK_GO)
 #define PARK_FREE 0    // not yet written by its hart
 #define PARK_WAITING 1 // hartid valid: the hart polls state
 #define PARK_GO 2      // go to secondary_entry with a1 = arg

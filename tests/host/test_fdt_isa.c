@@ -97,7 +97,8 @@ test_visionfive2_vendor(void)
     int len;
     const char *mmu = fdt_getprop(f, cpu0, "mmu-type", &len);
     // The case this test is about: if the tree changes, say so.
-    CHECK(fdt_is_okay(f, cpu0) && mmu != NULL && strcmp(mmu, "riscv,sv39") == 0);
+    CHECK(fdt_is_okay(f, cpu0) && mmu != NULL &&
+          strcmp(mmu, "riscv,sv39") == 0);
     CHECK(harts_are(&b.m, 5, 0x1e, 0));
     CHECK_STR(b.m.harts[0].isa, "rv64imacu_zba_zbb");
     CHECK(b.m.harts[0].why != NULL && strstr(b.m.harts[0].why, "S-mode"));
@@ -117,9 +118,9 @@ test_monitor_core_reasons(void)
     static const struct {
         const char *dtb, *why;
     } cases[] = {
-        {"qemu-sifive-u.dtb", "Sv39"},        // E51: okay, no mmu-type
-        {"hifive-unmatched.dtb", "status"},   // S7: disabled
-        {"visionfive2.dtb", "status"},        // S7: disabled
+        {"qemu-sifive-u.dtb", "Sv39"},      // E51: okay, no mmu-type
+        {"hifive-unmatched.dtb", "status"}, // S7: disabled
+        {"visionfive2.dtb", "status"},      // S7: disabled
     };
     int found = 0;
     for (int i = 0; i < 3; i++) {

@@ -43,7 +43,7 @@ void timer_forward(void);
 #define csr_read(name)                                                         \
     ({                                                                         \
         u64 v_;                                                                \
-        asm volatile("csrr %0, " #name : "=r"(v_));                           \
+        asm volatile("csrr %0, " #name : "=r"(v_));                            \
         v_;                                                                    \
     })
 #define csr_write(name, v) asm volatile("csrw " #name ", %0" ::"r"((u64)(v)))

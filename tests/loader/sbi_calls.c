@@ -45,11 +45,23 @@ static long
 base_call(u64 fid, u64 arg, long *value)
 {
     switch (fid) {
-    case 0: *value = 1l << 24; return 0;
-    case 1: *value = IMPL_ID; return 0;
-    case 2: *value = 1; return 0;
-    case 3: *value = probe(arg); return 0;
-    case 4: case 5: case 6: *value = 0; return 0; // mvendorid, marchid...
+    case 0:
+        *value = 1l << 24;
+        return 0;
+    case 1:
+        *value = IMPL_ID;
+        return 0;
+    case 2:
+        *value = 1;
+        return 0;
+    case 3:
+        *value = probe(arg);
+        return 0;
+    case 4:
+    case 5:
+    case 6:
+        *value = 0;
+        return 0; // mvendorid, marchid...
     }
     return ERR_NOT_SUPPORTED;
 }
