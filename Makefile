@@ -234,7 +234,7 @@ $(H)/test_uart_dw: tests/host/test_uart_dw.c drivers/uart_ns16550.c kernel/fdt.c
 	$(Q)$(HOSTCC) $(HOSTCFLAGS) -o $@ tests/host/test_uart_dw.c kernel/fdt.c
 # Every driver, matched against every board's tree by kernel/driver.c.
 BOARDS_TEST_SRCS := tests/host/test_boards.c kernel/driver.c kernel/fdt.c \
-    kernel/fdt_machine.c $(wildcard drivers/*.c)
+    kernel/fdt_machine.c kernel/hart_isa.c $(wildcard drivers/*.c)
 $(H)/test_boards: $(BOARDS_TEST_SRCS) tests/host/hosttest.h $(wildcard boards/*/board.mk) $(HOST_HDRS)
 	@mkdir -p $(@D)
 	@echo "  HOSTCC  $@"
@@ -261,10 +261,10 @@ $(H)/test_vm: tests/host/test_vm.c $(VM_TEST_SRCS) tests/host/hosttest.h $(HOST_
 	@echo "  HOSTCC  $@"
 	$(Q)$(HOSTCC) $(HOSTCFLAGS) -o $@ tests/host/test_vm.c $(VM_TEST_SRCS)
 # test_fdt.c includes its test_fdt_*.c parts; the builder links in.
-FDT_TEST_SRCS := tests/host/test_fdt.c tests/host/fdt_builder.c kernel/fdt.c \
+FDT_TEST_SRCS := tests/host/test_fdt.c tests/host/fdt_builder.c kernel/fdt.c kernel/hart_isa.c \
     kernel/fdt_machine.c
 FDT_TEST_PARTS := $(addprefix tests/host/,test_fdt_boards.c test_fdt_blobs.c \
-    test_fdt_machine.c fdt_builder.h)
+    test_fdt_machine.c test_fdt_isa.c fdt_builder.h)
 $(H)/test_fdt: $(FDT_TEST_SRCS) $(FDT_TEST_PARTS) tests/host/hosttest.h $(HOST_HDRS)
 	@mkdir -p $(@D)
 	@echo "  HOSTCC  $@"
@@ -306,3 +306,17 @@ format:
 
 # The in-guest fuzzer walks the generated call list (SYS_LIST).
 $(U)/usertests/fuzz_args.o $(U)/usertests/t_fuzz.o: | $(GEN)/syscall_nr.h
+# ---- hart-boot tests: a test firmware for QEMU virt (tests/loader/) ----
+# One build per mode: every hart enters the kernel at once (all), the same
+# without HSM (nohsm), or an HSM that never starts hart 2 (lie) or starts
+# it too late (late).
+LOADER_SRCS := tests/loader/start.S tests/loader/loader.c tests/loader/sbi_calls.c
+LOADER_ELFS := $(addprefix build/loader/loader-,$(addsuffix .elf,all nohsm lie late))
+build/loader/loader-%.elf: $(LOADER_SRCS) tests/loader/loader.h tests/loader/loader.ld
+	@mkdir -p $(@D)
+	@echo "  CC      $@"
+	$(Q)$(CC) -march=rv64imac_zicsr -mabi=lp64 -mcmodel=medany -ffreestanding \
+	    -nostdlib -fno-builtin -O2 -Wall -Wextra -Werror -DMODE_$*=1 \
+	    -Wl,--no-warn-rwx-segments \
+	    -T tests/loader/loader.ld -o $@ $(LOADER_SRCS)
+check-run: $(LOADER_ELFS)

@@ -2,6 +2,7 @@
 // Uses only the fdt.h reader: no drivers, no allocator, no libc (also built
 // into host tests). Anything malformed is skipped, never trusted.
 #include "machine.h"
+#include "hart_isa.h"
 
 #define STDOUT_PATH_MAX 128
 
@@ -35,22 +36,6 @@ static int
 str_eq(const char *a, const char *s)
 {
     return str_ieq(a, str_nlen(a, (uint32)-1), s);
-}
-
-// Nonzero if the len bytes at v, split at `sep` or NUL, hold `word`.
-static int
-list_has(const char *v, uint32 len, char sep, const char *word)
-{
-    uint32 start = 0;
-
-    for (uint32 i = 0; i <= len; i++) {
-        if (i == len || v[i] == sep || v[i] == '\0') {
-            if (str_ieq(v + start, i - start, word))
-                return 1;
-            start = i + 1;
-        }
-    }
-    return 0;
 }
 
 // A string property terminated inside its value, or NULL.
@@ -156,19 +141,40 @@ is_cpu_node(const struct fdt *f, int node)
     return type != NULL && str_eq(type, "cpu");
 }
 
-// Sstc lets S-mode program its own timer; it is named either in the
-// "riscv,isa" string ("rv64imac_zicsr_sstc") or in "riscv,isa-extensions".
+// Whether mmu-type names a paging mode that includes Sv39: a hart with
+// Sv48 or Sv57 must also offer Sv39 (privileged spec, satp).
 static int
-cpu_has_sstc(const struct fdt *f, int cpu)
+mmu_has_sv39(const char *mmu)
+{
+    return mmu != NULL &&
+           (str_eq(mmu, "riscv,sv39") || str_eq(mmu, "riscv,sv48") ||
+            str_eq(mmu, "riscv,sv57"));
+}
+
+// Reads the hart's ISA: the binding prefers riscv,isa-base with
+// riscv,isa-extensions where a tree has both, else riscv,isa. Sstc lets
+// S-mode program its own timer and may be named in either form.
+static const char *
+hart_judge(const struct fdt *f, int cpu, struct hart_info *h)
 {
     const char *isa = prop_str(f, cpu, "riscv,isa");
+    const char *base = prop_str(f, cpu, "riscv,isa-base");
     int len;
     const char *ext = fdt_getprop(f, cpu, "riscv,isa-extensions", &len);
+    struct hart_isa from_str, from_list;
+    int str_ok = isa != NULL &&
+                 isa_parse_string(isa, str_nlen(isa, (uint32)-1), &from_str) == 0;
+    int list_ok = ext != NULL && len > 0 &&
+                  isa_parse_list(base, ext, (uint32)len, &from_list) == 0;
 
-    // The first '_' word is "rv64" plus single letters, never "sstc".
-    if (isa != NULL && list_has(isa, str_nlen(isa, (uint32)-1), '_', "sstc"))
-        return 1;
-    return ext != NULL && len > 0 && list_has(ext, (uint32)len, '\0', "sstc");
+    h->isa = isa != NULL ? isa : "";
+    h->has_sstc = (str_ok && from_str.sstc) || (list_ok && from_list.sstc);
+    if (!fdt_is_okay(f, cpu))
+        return "status is not \"okay\"";
+    if (!list_ok && !str_ok)
+        return "no riscv,isa the kernel can read";
+    return isa_why_unusable(list_ok ? &from_list : &from_str,
+                            mmu_has_sv39(prop_str(f, cpu, "mmu-type")));
 }
 
 static void
@@ -179,13 +185,10 @@ add_hart(const struct fdt *f, int cpu, struct machine *m)
     if (m->nharts >= MACHINE_MAX_HARTS || fdt_reg(f, cpu, 0, &id, NULL) < 0 ||
         id > 0xffffffff)
         return;
-    const char *mmu = prop_str(f, cpu, "mmu-type");
     struct hart_info *h = &m->harts[m->nharts++];
     h->hartid = (uint32)id;
-    // Without an MMU (the S7/E51 monitor cores) an Sv39 kernel cannot run.
-    h->usable =
-        fdt_is_okay(f, cpu) && mmu != NULL && !str_eq(mmu, "riscv,none");
-    h->has_sstc = (uint8)cpu_has_sstc(f, cpu);
+    h->why = hart_judge(f, cpu, h);
+    h->usable = h->why == 0;
 }
 
 static void

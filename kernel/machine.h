@@ -17,8 +17,10 @@ struct mem_range {
 
 struct hart_info {
     uint32 hartid;
-    uint8 usable;   // status okay and an mmu-type: the kernel may run here
-    uint8 has_sstc; // "sstc" in riscv,isa or riscv,isa-extensions
+    uint8 usable;    // the kernel may run here (why == 0)
+    uint8 has_sstc;  // "sstc" in riscv,isa or riscv,isa-extensions
+    const char *why; // if not usable, why not: a phrase for the boot log
+    const char *isa; // riscv,isa as written, "" if absent (in the tree)
 };
 
 struct machine {

@@ -18,19 +18,62 @@
 #include "inode.h"
 #include "file.h"
 #include "ramdisk.h"
+#include "harts.h"
 
 extern char kernel_start[], kernel_end[];
-extern void secondary_entry(void);
 
 static struct fdt boot_fdt;
 static struct machine machine;
 static int boot_done; // set when secondaries may start scheduling
 
+static void __attribute__((noreturn))
+resv_overflow(void)
+{
+    panic("boot: expected at most %d reserved memory ranges, found more in "
+          "the tree; raise MACHINE_MAX_RESV in kernel/machine.h",
+          MACHINE_MAX_RESV);
+}
+
 static void
 reserve(uint64 base, uint64 size)
 {
     if (machine_reserve(&machine, base, size) < 0)
-        panic("too many reserved memory ranges");
+        resv_overflow();
+}
+
+// The firmware hand-off, the tree and memory: one boot-log line each. A
+// tree the kernel cannot use stops the boot here, saying what to try.
+static void
+read_boot_tree(uint64 hartid, uint64 fdt_pa)
+{
+    printf("\nlazyos: booting on hart %ld, device tree at %p, firmware ",
+           (long)hartid, (void *)fdt_pa);
+    sbi_print_firmware();
+    printf("\n");
+    // The tree must be 8-byte aligned; a1 = 0 is U-Boot's go or bootelf.
+    if (fdt_pa == 0 || fdt_pa % 8 != 0)
+        panic("boot: expected a device tree address in a1, found %p; boot "
+              "with booti and a tree (booti ${kernel_addr_r} - ${fdt_addr_r})",
+              (void *)fdt_pa);
+    if (fdt_init(&boot_fdt, (void *)fdt_pa) < 0)
+        panic("boot: expected a device tree (magic 0xd00dfeed, version >= 16) "
+              "at %p, found magic 0x%x; pass the board's tree to booti",
+              (void *)fdt_pa, fdt_be32((const uint8 *)fdt_pa));
+    int r = machine_from_fdt(&boot_fdt, &machine);
+    if (machine.nmem == 0)
+        panic("boot: expected a /memory node with a reg in the device tree, "
+              "found none; pass the board's own .dtb to booti");
+    if (r < 0)
+        resv_overflow();
+    printf("lazyos: device tree: %u bytes, %d harts, timebase %lu Hz%s, "
+           "bootargs \"%s\"\n", boot_fdt.totalsize, machine.nharts,
+           machine.timebase_hz, machine.timebase_hz ? "" : " (absent!)",
+           machine.bootargs);
+    printf("lazyos: memory:");
+    for (int i = 0; i < machine.nmem; i++)
+        printf(" %p+%lu MiB", (void *)machine.mem[i].base,
+               machine.mem[i].size >> 20);
+    printf(", %d reserved ranges in the tree\n", machine.nresv);
 }
 
 // Ranges the page allocator must never hand out, beyond the tree's own.
@@ -54,31 +97,6 @@ reserve_boot_ranges(uint64 fdt_pa)
                     PGROUNDDOWN(machine.initrd_start));
 }
 
-// Starts every other hart the tree says can run us. A hart that refuses is
-// reported and skipped, never fatal.
-static void
-start_harts(uint32 boot_hartid)
-{
-    for (int i = 0; i < machine.nharts && ncpu < NCPU; i++) {
-        struct hart_info *h = &machine.harts[i];
-        if (!h->usable || h->hartid == boot_hartid)
-            continue;
-        int idx = ncpu;
-        cpus[idx].hartid = h->hartid;
-        struct sbiret r =
-            sbi_hart_start(h->hartid, (uint64)secondary_entry, idx);
-        if (r.error) {
-            printf("hart %d: start failed (SBI error %ld)\n", h->hartid,
-                   r.error);
-            continue;
-        }
-        // One hart at a time keeps cpus[] indices dense.
-        while (!__atomic_load_n(&cpus[idx].started, __ATOMIC_ACQUIRE))
-            ;
-        ncpu++;
-    }
-}
-
 static int
 hart_has_sstc(uint32 hartid)
 {
@@ -95,12 +113,7 @@ kmain(uint64 hartid, uint64 fdt_pa)
     ncpu = 1;
     sbi_init();
     printf_init();
-    printf("\nlazyos: booting on hart %ld, device tree at %p\n", (long)hartid,
-           (void *)fdt_pa);
-    if (fdt_init(&boot_fdt, (void *)fdt_pa) < 0)
-        panic("no valid device tree at %p", (void *)fdt_pa);
-    if (machine_from_fdt(&boot_fdt, &machine) < 0)
-        panic("device tree: no memory, or too many reserved ranges");
+    read_boot_tree(hartid, fdt_pa);
     reserve_boot_ranges(fdt_pa);
     kalloc_init(&machine);
     kvm_init(&machine);
@@ -133,8 +146,7 @@ kmain(uint64 hartid, uint64 fdt_pa)
            ((uint64)kernel_end - (uint64)kernel_start) / 1024);
     userinit();
     cpus[0].started = 1;
-    start_harts(hartid);
-    printf("lazyos: %d harts running\n", ncpu);
+    harts_start(&machine, (uint32)hartid);
     __atomic_store_n(&boot_done, 1, __ATOMIC_RELEASE);
     scheduler();
 }

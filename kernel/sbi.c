@@ -3,6 +3,7 @@
 #include "types.h"
 #include "riscv.h"
 #include "sbi.h"
+#include "printf.h"
 
 // Extension ids (SBI spec v2.0; the legacy ones come from v0.1).
 #define SBI_EXT_LEGACY_SET_TIMER 0x00
@@ -13,7 +14,11 @@
 #define SBI_EXT_HSM 0x48534D    // "HSM"
 #define SBI_EXT_SRST 0x53525354 // "SRST"
 
+#define SBI_BASE_GET_SPEC_VERSION 0
+#define SBI_BASE_GET_IMPL_ID 1
+#define SBI_BASE_GET_IMPL_VERSION 2
 #define SBI_BASE_PROBE_EXTENSION 3
+#define SBI_IMPL_OPENSBI 1
 #define SBI_TIME_SET_TIMER 0
 #define SBI_HSM_HART_START 0
 #define SBI_EXT_IPI 0x735049 // "sPI"
@@ -22,13 +27,12 @@
 #define SBI_SRST_TYPE_SHUTDOWN 0
 #define SBI_SRST_REASON_NONE 0
 
-#define SBI_ERR_NOT_SUPPORTED (-2)
-
 // Set once by sbi_init() on the boot hart, read-only afterwards.
 static int has_time;
 static int has_hsm;
 static int has_srst;
 static int has_ipi;
+static struct sbiret spec, impl, impl_version; // error set: v0.1 firmware
 
 // One ecall: a7 = extension, a6 = function, arguments in a0..a2 (no call we
 // make needs more). The firmware preserves every register but a0 and a1.
@@ -63,6 +67,9 @@ sbi_probe(long eid)
 void
 sbi_init(void)
 {
+    spec = sbi_call(SBI_EXT_BASE, SBI_BASE_GET_SPEC_VERSION, 0, 0, 0);
+    impl = sbi_call(SBI_EXT_BASE, SBI_BASE_GET_IMPL_ID, 0, 0, 0);
+    impl_version = sbi_call(SBI_EXT_BASE, SBI_BASE_GET_IMPL_VERSION, 0, 0, 0);
     has_time = sbi_probe(SBI_EXT_TIME);
     has_hsm = sbi_probe(SBI_EXT_HSM);
     has_srst = sbi_probe(SBI_EXT_SRST);
@@ -126,4 +133,34 @@ sbi_send_ipi(uint64 hartid)
 {
     if (has_ipi)
         sbi_call(SBI_EXT_IPI, SBI_IPI_SEND_IPI, 1, (long)hartid, 0);
+}
+
+// Names from the SBI spec's implementation-id table.
+static const char *const impl_names[] = {
+    "BBL", "OpenSBI", "Xvisor", "KVM", "RustSBI", "Diosix", "Coffer",
+    "Xen", "PolarFire HSS", "coreboot", "oreboot", "bhyve",
+};
+
+// Prints what firmware runs us, for the boot log: "OpenSBI 1.1, SBI 1.0,
+// HSM yes". Boot hart, after sbi_init.
+void
+sbi_print_firmware(void)
+{
+    if (spec.error != 0) {
+        printf("SBI 0.1 (legacy: no HSM)");
+        return;
+    }
+    long id = impl.error == 0 ? impl.value : -1;
+    uint64 v = (uint64)impl_version.value;
+    if (id >= 0 && id < (long)(sizeof impl_names / sizeof impl_names[0]))
+        printf("%s", impl_names[id]);
+    else
+        printf("SBI implementation %ld", id);
+    // OpenSBI's own version is major << 16 | minor; others: raw.
+    if (id == SBI_IMPL_OPENSBI)
+        printf(" %lu.%lu", v >> 16, v & 0xffff);
+    else
+        printf(" version 0x%lx", v);
+    printf(", SBI %lu.%lu, HSM %s", ((uint64)spec.value >> 24) & 0x7f,
+           (uint64)spec.value & 0xffffff, has_hsm ? "yes" : "no");
 }

@@ -4,6 +4,10 @@
 
 #include "types.h"
 
+// Error codes (SBI spec, "Standard SBI Errors").
+#define SBI_ERR_NOT_SUPPORTED (-2)
+#define SBI_ERR_ALREADY_AVAILABLE (-6)
+
 struct sbiret {
     long error; // 0 = success, negative SBI error code
     long value;
@@ -16,5 +20,6 @@ struct sbiret sbi_hart_start(uint64 hartid, uint64 start_addr, uint64 opaque);
 void sbi_shutdown(void) __attribute__((noreturn)); // SRST, then legacy, then spin
 int sbi_has_srst(void);
 void sbi_send_ipi(uint64 hartid); // wakes that hart from wfi
+void sbi_print_firmware(void); // "OpenSBI 1.1, SBI 1.0, HSM yes", no newline
 
 #endif

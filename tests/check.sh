@@ -155,6 +155,55 @@ if [ "$board" = qemu-virt ]; then
         --fs "build/$board/fs.img" --workdir "$out"
 fi
 
+if [ "$board" = qemu-virt ]; then
+    # Hart bring-up: every hart entering the kernel at once (our test
+    # firmware, with and without HSM), an HSM that never starts hart 2 or
+    # starts it late,
+    # doctored trees whose hart says okay + sv39 but has no S-mode (or, on
+    # sifive_u, no F/D), and a loop of plain boots.
+    qemu_with() { # bios disk
+        make -s --no-print-directory BOARD="$board" print-qemu \
+            QEMU_BIOS="$1" DISK_IMG="$2"
+    }
+    for m in all nohsm lie late; do
+        cp "build/$board/fs.img" "$out/disk-loader-$m.img"
+    done
+    run hartboot-entry-all python3 tests/smoke/hartboot.py --harts 4 \
+        --log "$out/console-entry-all.log" -- \
+        $(qemu_with build/loader/loader-all.elf "$out/disk-loader-all.img")
+    run hartboot-entry-nohsm python3 tests/smoke/hartboot.py --harts 4 \
+        --log "$out/console-entry-nohsm.log" -- \
+        $(qemu_with build/loader/loader-nohsm.elf "$out/disk-loader-nohsm.img")
+    run hartboot-hsm-lie python3 tests/smoke/hartboot.py --harts 3 \
+        --skip "2:did not arrive" --log "$out/console-hsm-lie.log" -- \
+        $(qemu_with build/loader/loader-lie.elf "$out/disk-loader-lie.img")
+    # Hart 2 starts only once the kernel gave up on it and gave its cpu slot
+    # to hart 3: the gate at secondary_entry must turn it back.
+    run hartboot-hsm-late python3 tests/smoke/hartboot.py --harts 3 \
+        --skip "2:did not arrive" --expect "hart 2 stopped by the kernel" \
+        --log "$out/console-hsm-late.log" -- \
+        $(qemu_with build/loader/loader-late.elf "$out/disk-loader-late.img")
+    cp "build/$board/fs.img" "$out/disk-no-smode.img"
+    run hartboot-no-smode python3 tests/smoke/hartboot.py --harts 3 \
+        --skip "2:no S-mode" --log "$out/console-no-smode.log" \
+        --fdtput "/cpus/cpu@2 riscv,isa rv64imacu" \
+        --fdtput "/cpus/cpu@2 mmu-type riscv,sv39" -- \
+        $(qemu_with default "$out/disk-no-smode.img")
+    if [ -f build/qemu-sifive-u/sd.img ]; then
+        cp build/qemu-sifive-u/sd.img "$out/sd-hart0.img"
+        run hartboot-sifive-u-hart0 python3 tests/smoke/hartboot.py \
+            --harts 4 --skip "0:F, D" --no-poweroff \
+            --log "$out/console-sifive-u-hart0.log" \
+            --fdtput "/cpus/cpu@0 mmu-type riscv,sv39" -- \
+            $(make -s --no-print-directory BOARD=qemu-sifive-u print-qemu \
+                DISK_IMG="$out/sd-hart0.img")
+    fi
+    cp "build/$board/fs.img" "$out/disk-bootloop.img"
+    run bootloop python3 tests/smoke/bootloop.py --boots 30 --jobs 2 \
+        --log-dir "$out/bootloop" -- \
+        $(qemu_with default "$out/disk-bootloop.img")
+fi
+
 [ "$total_skip" -eq 0 ] ||
     echo "check: $total_skip tests skipped (no ../shared/dtb?)"
 echo "$total_pass passed, $total_fail failed"

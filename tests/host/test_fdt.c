@@ -7,6 +7,7 @@
 
 #include "hosttest.h"
 #include "kernel/machine.h"
+#include "kernel/hart_isa.h"
 #include "fdt_builder.h"
 
 #define IRQ_S_EXT 9
@@ -98,6 +99,7 @@ tree_with(void (*fill)(struct fb *), struct fdt *f, struct machine *m)
 #include "test_fdt_boards.c"
 #include "test_fdt_blobs.c"
 #include "test_fdt_machine.c"
+#include "test_fdt_isa.c"
 
 int
 main(int argc, char **argv)
@@ -126,6 +128,10 @@ main(int argc, char **argv)
         HT_TEST(test_memory_nodes),
         HT_TEST(test_paths_and_aliases),
         HT_TEST(test_long_stdout_path),
+        HT_TEST(test_isa_strings),
+        HT_TEST(test_isa_lists),
+        HT_TEST(test_visionfive2_vendor),
+        HT_TEST(test_monitor_core_reasons),
     };
     if (argc > 1)
         dtb_dir = argv[1];

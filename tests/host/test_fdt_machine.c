@@ -126,22 +126,37 @@ test_initrd_forms(void)
 }
 
 // One cpu@N each: status, mmu-type, riscv,isa (a final '!' means "written
-// without its NUL"), riscv,isa-extensions and its length, expected flags.
+// without its NUL"), riscv,isa-base, riscv,isa-extensions and its length
+// (EXT: NUL-ended as the binding writes it; EXT_CUT: last NUL missing),
+// expected flags.
+#define EXT(s) s, sizeof(s)
+#define EXT_CUT(s) s, sizeof(s) - 1
+#define NO_EXT NULL, 0
+#define FULL_LIST "i\0m\0a\0f\0d\0c\0zicsr\0zifencei\0sstc"
 static const struct {
-    const char *status, *mmu, *isa, *ext;
+    const char *status, *mmu, *isa, *base, *ext;
     uint32 extlen;
     int usable, sstc;
 } cpu_cases[] = {
-    {"okay", "riscv,sv39", "rv64imac_zicsr_sstc", NULL, 0, 1, 1},
-    {NULL, "riscv,sv48", "RV64IMAC_SSTC_ZICSR", NULL, 0, 1, 1},
-    {"ok", "riscv,sv39", "rv64imac_zsstc", NULL, 0, 1, 0},
-    {"okay", "riscv,none", "rv64imac_sstcx", NULL, 0, 0, 0},
-    {"disabled", "riscv,sv39", "rv64imacsstc", NULL, 0, 0, 0},
-    {"okay", NULL, "rv64imac_sstc", NULL, 0, 0, 1},
-    {"okay", "riscv,sv39", NULL, "i\0m\0sstc", 9, 1, 1},
-    {"okay", "riscv,sv39", "rv64i", "i\0xsstc\0sstcx", 14, 1, 0},
-    {"okay", "riscv,sv39", NULL, "i\0m\0sstc", 8, 1, 1}, // no final NUL
-    {"okay", "riscv,sv39", "rv64imac_sstc!", NULL, 0, 1, 0},
+    {"okay", "riscv,sv39", "rv64imafdc_zicsr_sstc", NULL, NO_EXT, 1, 1},
+    {NULL, "riscv,sv48", "RV64IMAFDC_SSTC_ZICSR", NULL, NO_EXT, 1, 1},
+    {"ok", "riscv,sv39", "rv64gc_zsstc", NULL, NO_EXT, 1, 0},
+    {"okay", "riscv,none", "rv64gc_sstcx", NULL, NO_EXT, 0, 0},
+    {"disabled", "riscv,sv39", "rv64gcsstc", NULL, NO_EXT, 0, 1},
+    {"okay", NULL, "rv64gc_sstc", NULL, NO_EXT, 0, 1},
+    {"okay", "riscv,sv39", NULL, "rv64i", EXT(FULL_LIST), 1, 1},
+    // Where both forms are present the list decides: it lacks M here.
+    {"okay", "riscv,sv39", "rv64imafdc", "rv64i", EXT("i\0xsstc\0sstcx"), 0, 0},
+    {"okay", "riscv,sv39", NULL, "rv64i", EXT_CUT(FULL_LIST), 1, 1},
+    {"okay", "riscv,sv39", "rv64imafdc_sstc!", NULL, NO_EXT, 0, 0},
+    // StarFive's vendor tree: the S7 monitor core, then a U74.
+    {"okay", "riscv,sv39", "rv64imacu_zba_zbb", NULL, NO_EXT, 0, 0},
+    {"okay", "riscv,sv39", "rv64imafdcbsux_zba_zbb", NULL, NO_EXT, 1, 0},
+    {"okay", "riscv,sv57", "rv64imafdc", NULL, NO_EXT, 1, 0},
+    {"okay", "riscv,sv32", "rv64imafdc", NULL, NO_EXT, 0, 0},
+    {"okay", "riscv,sv39", "rv32imafdc", NULL, NO_EXT, 0, 0},
+    // A list without its base is not read; riscv,isa is then used.
+    {"okay", "riscv,sv39", "rv64imafdc", NULL, EXT("i\0sstc"), 1, 0},
 };
 #define NCPU_CASES (int)(sizeof cpu_cases / sizeof cpu_cases[0])
 
@@ -152,7 +167,7 @@ fill_cpus(struct fb *b)
     fb_begin(b, "cpus");
     fb_cells(b, "#address-cells", 1);
     fb_cells(b, "#size-cells", 0);
-    for (int i = 0; i < NCPU_CASES + 10; i++) {
+    for (int i = 0; i < MACHINE_MAX_HARTS + 2; i++) {
         snprintf(name, sizeof name, "cpu@%d", i);
         fb_begin(b, name);
         fb_str(b, "device_type", "cpu");
@@ -167,6 +182,8 @@ fill_cpus(struct fb *b)
         uint32 n = isa ? (uint32)strlen(isa) : 0;
         if (isa)
             fb_prop(b, "riscv,isa", isa, isa[n - 1] == '!' ? n - 1 : n + 1);
+        if (i < NCPU_CASES && cpu_cases[i].base)
+            fb_str(b, "riscv,isa-base", cpu_cases[i].base);
         if (i < NCPU_CASES && cpu_cases[i].ext)
             fb_prop(b, "riscv,isa-extensions", cpu_cases[i].ext,
                     cpu_cases[i].extlen);
@@ -187,8 +204,11 @@ test_cpus(void)
     for (int i = 0; i < NCPU_CASES && i < m.nharts; i++) {
         if (!CHECK(m.harts[i].hartid == (uint32)i &&
                    m.harts[i].usable == cpu_cases[i].usable &&
-                   m.harts[i].has_sstc == cpu_cases[i].sstc))
-            printf("    cpu case %d\n", i);
+                   m.harts[i].has_sstc == cpu_cases[i].sstc &&
+                   (m.harts[i].why == NULL) == m.harts[i].usable))
+            printf("    cpu case %d: usable %d sstc %d (%s)\n", i,
+                   m.harts[i].usable, m.harts[i].has_sstc,
+                   m.harts[i].why ? m.harts[i].why : "usable");
     }
     CHECK_EQ(m.timebase_hz, 0x100000002);
     free(blob);
