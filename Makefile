@@ -281,10 +281,12 @@ $(H)/test_spi_clock: $(SPI_CLOCK_TEST_SRCS) drivers/spi_sifive.c \
 	$(Q)$(HOSTCC) $(HOSTCFLAGS) -o $@ $(SPI_CLOCK_TEST_SRCS)
 HOST_TESTS += $(H)/test_spi_clock
 # What the kernel reads from a tree, for tests/smoke/vf2_fdt.py.
-$(H)/machine_dump: tests/host/machine_dump.c kernel/fdt.c kernel/fdt_machine.c $(HOST_HDRS)
+$(H)/machine_dump: tests/host/machine_dump.c kernel/fdt.c kernel/fdt_machine.c \
+    kernel/hart_isa.c $(HOST_HDRS)
 	@mkdir -p $(@D)
 	@echo "  HOSTCC  $@"
-	$(Q)$(HOSTCC) $(HOSTCFLAGS) -o $@ tests/host/machine_dump.c kernel/fdt.c kernel/fdt_machine.c
+	$(Q)$(HOSTCC) $(HOSTCFLAGS) -o $@ tests/host/machine_dump.c kernel/fdt.c \
+	    kernel/fdt_machine.c kernel/hart_isa.c
 HOST_TESTS += $(H)/machine_dump
 
 check: deps
@@ -306,6 +308,7 @@ format:
 
 # The in-guest fuzzer walks the generated call list (SYS_LIST).
 $(U)/usertests/fuzz_args.o $(U)/usertests/t_fuzz.o: | $(GEN)/syscall_nr.h
+
 # ---- hart-boot tests: a test firmware for QEMU virt (tests/loader/) ----
 # One build per mode: every hart enters the kernel at once (all), the same
 # without HSM (nohsm), or an HSM that never starts hart 2 (lie) or starts
