@@ -76,6 +76,10 @@ struct proc {
     uint64 resident;             // user pages mapped now
     int fp_used;                 // fpstate holds live registers
     struct fpstate fp;
+    // Memory mappings (kernel/mm/mmap*.c): the region list, allocated on
+    // the first mmap; vmtrace prints a line per fault while nonzero.
+    struct region_list *regions;
+    int vmtrace;
 };
 
 extern struct proc proc[NPROC];

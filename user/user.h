@@ -34,6 +34,11 @@ int uptime(void);
 int halt(int status);               // powers off; status reaches QEMU's exit code where it can
 int meminfo(struct meminfo *);      // system and caller memory counters
 int procinfo(struct procinfo *, int max); // fills up to max entries, returns the count
+// Memory mappings (constants and struct vmmap in kernel/mm/mmap_abi.h).
+struct vmmap;
+void *mmap(void *addr, uint64 len, int prot, int flags, int fd, uint64 off);
+int munmap(void *addr, uint64 len);  // 0, or -1 for a bad range
+int msync(void *addr, uint64 len, int flags); // writes MAP_SHARED pages back
 
 // ulib.c
 int stat(const char *, struct stat *);

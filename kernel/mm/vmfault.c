@@ -8,15 +8,19 @@
 #include "klib.h"
 #include "proc.h"
 #include "vm.h"
+#include "mmap.h"
 
 int
 vmfault(pagetable_t pt, uint64 va, int is_write)
 {
     struct proc *p = myproc();
-    // Only the heap is lazy: below heap_start lie text, data, the stack
-    // guard page and the stack, whose absence is always an error.
-    if (p == 0 || p->pagetable != pt || va < p->heap_start || va >= p->sz)
+    // Only the heap and the mappings above it are lazy: below heap_start
+    // lie text, data, the stack guard page and the stack, whose absence
+    // is always an error.
+    if (p == 0 || p->pagetable != pt || va < p->heap_start)
         return VMFAULT_BAD;
+    if (va >= p->sz)
+        return mmap_fault(p, va, is_write);
     pte_t *pte = vm_walk(pt, va, 1);
     if (pte == 0)
         return VMFAULT_NOMEM;
@@ -51,7 +55,9 @@ user_page(pagetable_t pt, uint64 va, int write)
 {
     va = PGROUNDDOWN(va);
     pte_t *pte = vm_walk(pt, va, 0);
-    if (pte == 0 || !(*pte & PTE_V)) {
+    // A kernel store to a read-only page faults as the user's would: a
+    // clean page of a shared file mapping becomes writable (dirty).
+    if (pte == 0 || !(*pte & PTE_V) || (write && !(*pte & PTE_W))) {
         if (vmfault(pt, va, write) != VMFAULT_OK)
             return 0;
         pte = vm_walk(pt, va, 0);

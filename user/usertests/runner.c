@@ -4,7 +4,8 @@
 
 static const struct ut_test *const ut_tables[] = {
     ut_proc_tests, ut_pipe_tests, ut_file_tests,  ut_dir_tests, ut_args_tests,
-    ut_exec_tests, ut_mem_tests,  ut_fault_tests, ut_smp_tests, 0,
+    ut_exec_tests, ut_mem_tests,  ut_fault_tests, ut_smp_tests,
+    ut_mmap_tests, ut_mmap_file_tests, ut_mmap_bad_tests, 0,
 };
 
 static struct procinfo ut_procs[NPROC];
@@ -268,6 +269,8 @@ main(int argc, char **argv)
     ut_heap_start = (uint64)sbrk(0);
     if (argc >= 2 && strcmp(argv[1], "-argcheck") == 0)
         ut_argcheck(argc, argv);
+    if (argc >= 2 && strcmp(argv[1], "-mmapexec") == 0)
+        ut_mmap_exec_side(argc, argv);
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "-q") == 0)
             quick = 1;
