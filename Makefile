@@ -248,6 +248,12 @@ $(H)/test_vm: tests/host/test_vm.c $(VM_TEST_SRCS) tests/host/hosttest.h $(HOST_
 	@mkdir -p $(@D)
 	@echo "  HOSTCC  $@"
 	$(Q)$(HOSTCC) $(HOSTCFLAGS) -o $@ tests/host/test_vm.c $(VM_TEST_SRCS)
+# The mmap region list: pure bookkeeping, tested as it is.
+HOST_TESTS += $(H)/test_region
+$(H)/test_region: tests/host/test_region.c kernel/mm/region.c tests/host/hosttest.h $(HOST_HDRS)
+	@mkdir -p $(@D)
+	@echo "  HOSTCC  $@"
+	$(Q)$(HOSTCC) $(HOSTCFLAGS) -o $@ tests/host/test_region.c kernel/mm/region.c
 # test_fdt.c includes its test_fdt_*.c parts; the builder links in.
 FDT_TEST_SRCS := tests/host/test_fdt.c tests/host/fdt_builder.c kernel/fdt.c \
     kernel/fdt_machine.c
