@@ -32,9 +32,14 @@ void mmap_release(struct proc *p, pagetable_t pt);
 // The highest break sbrk may set: the lowest mapping, or USER_HEAP_TOP.
 uint64 mmap_heap_limit(struct proc *p);
 
-// Writes the resident pages of r inside [start, end) back to r's file
-// (only MAP_SHARED file mappings with PROT_WRITE). 0, or -1 if a write
-// failed. May sleep.
+// vmfault() for a process with vmtrace on: also prints the fault's
+// address, cause and cost in instructions. usertrap() calls it instead
+// of vmfault when p->vmtrace is set; tracing off costs that one branch.
+int vmtrace_fault(struct proc *p, uint64 va, int is_write);
+
+// Writes the dirty pages of r inside [start, end) back to r's file and
+// makes them clean (only MAP_SHARED file mappings with PROT_WRITE have
+// any). 0, or -1 if a write failed. May sleep.
 int mmap_writeback(pagetable_t pt, struct region *r, uint64 start,
                    uint64 end);
 

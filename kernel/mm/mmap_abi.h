@@ -48,6 +48,7 @@ struct vmregion_info {
 struct vmmap {
     int pid;
     int nregions;
+    char name[16];
     struct vmregion_info region[4 + NMMAP];
     uint64 pages_per_char;        // heap pages behind each picture char
     char picture[VM_PICTURE + 1]; // NUL-terminated; empty for a 0-page heap

@@ -44,6 +44,7 @@ extern const struct ut_test ut_smp_tests[];
 extern const struct ut_test ut_mmap_tests[];
 extern const struct ut_test ut_mmap_file_tests[];
 extern const struct ut_test ut_mmap_bad_tests[];
+extern const struct ut_test ut_mmap_view_tests[];
 
 extern const char *ut_name;  // the test this process belongs to
 extern uint64 ut_heap_start; // the break as main() found it
