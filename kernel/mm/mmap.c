@@ -34,6 +34,10 @@ check_args(struct region *r, uint64 len, int prot, int flags, uint64 off)
     r->flags = flags & ~MAP_FIXED;
     r->file = 0;
     r->off = 0;
+    // fork brings every page of a shared mapping in (mmap_fork_prepare):
+    // one larger than all of RAM could never be backed.
+    if ((flags & MAP_SHARED) && r->end / PGSIZE > kalloc_total_pages())
+        return -1;
     if (flags & MAP_ANONYMOUS)
         return 0;
     if (off % PGSIZE != 0 || off > MAP_FILE_MAX || r->end > MAP_FILE_MAX - off)

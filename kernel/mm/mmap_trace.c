@@ -68,9 +68,10 @@ vmtrace_fault(struct proc *p, uint64 va, int is_write)
     return r;
 }
 
-// vmtrace(pid, on): turns fault tracing on (on != 0) or off for process
-// pid (0: the caller); children inherit it, exec keeps it. Returns the
-// previous setting, or -1 if there is no such process.
+// vmtrace(pid, on): turns fault tracing on (on != 0) or off for the
+// caller (pid 0 or its own) or one of its children; children inherit it,
+// exec keeps it. Returns the previous setting, or -1 if pid is no child
+// (so a stray call cannot flood the console with another's faults).
 uint64
 sys_vmtrace(void)
 {
@@ -85,7 +86,10 @@ sys_vmtrace(void)
     }
     for (struct proc *q = proc; q < &proc[NPROC]; q++) {
         acquire(&q->lock);
-        if (q->pid == pid && q->state != UNUSED && q->state != ZOMBIE) {
+        // q->parent is only read here, racing a reparent at worst: a
+        // child that just became init's is still traced as asked.
+        if (q->pid == pid && q->parent == me && q->state != UNUSED &&
+            q->state != ZOMBIE) {
             int old = q->vmtrace;
             q->vmtrace = on != 0; // read by q itself on its next fault
             release(&q->lock);

@@ -104,13 +104,23 @@ mmap_vmtrace(void)
     char *h = sbrk(2 * PGSIZE);
     h[0] = 7; // one traced line on the console
     UT_EQ(h[0], 7);
+    int fds[2], me = getpid();
+    char c;
+    UT_EQ(pipe(fds), 0);
     int pid = UT_FORK();
     if (pid == 0) {
-        UT_EQ(vmtrace(0, 0), 1);
+        read(fds[0], &c, 1);    // the parent turns our tracing off first
+        UT_EQ(vmtrace(0, 0), 0);
+        UT_EQ(vmtrace(me, 1), -1); // a parent is no child
         exit(0);
     }
+    UT_EQ(vmtrace(pid, 0), 1); // inherited; a child may be switched
+    write(fds[1], "x", 1);
     UT_EQ(UT_WAIT(pid), 0);
+    close(fds[0]);
+    close(fds[1]);
     UT_EQ(vmtrace(0, 0), 1);
+    UT_EQ(vmtrace(1, 1), -1); // init is no child of ours
     UT_EQ(vmtrace(99999, 1), -1);
     UT_EQ(vmtrace(-5, 1), -1);
     UT_KILLED(ut_load, (uint64)h + 2 * PGSIZE); // a refused fault still kills
