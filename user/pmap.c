@@ -48,6 +48,10 @@ print_map(void)
                (r->end - r->start) / 1024, r->resident, r->shared, r->cow,
                r->zero);
     }
+    if (map.picture[0] == 0) {
+        printf("heap: empty\n");
+        return;
+    }
     printf("heap, %lu page(s) a char (. untouched, z zero page, p private, "
            "s shared):\n[%s]\n",
            map.pages_per_char, map.picture);

@@ -42,12 +42,16 @@ count_leaf(pte_t *pte, uint64 va, void *arg)
     return 0;
 }
 
-// The highest executable page's end within [0, end) (arg: that end).
+// Finds the image's extent: its lowest user page and the end of its
+// highest executable page (arg: uint64[2], {lowest, text end}).
 static int
 text_leaf(pte_t *pte, uint64 va, void *arg)
 {
-    if ((*pte & PTE_X) && va + PGSIZE > *(uint64 *)arg)
-        *(uint64 *)arg = va + PGSIZE;
+    uint64 *ext = arg;
+    if ((*pte & PTE_U) && va < ext[0])
+        ext[0] = va;
+    if ((*pte & PTE_X) && va + PGSIZE > ext[1])
+        ext[1] = va + PGSIZE;
     return 0;
 }
 
@@ -101,13 +105,14 @@ describe(struct proc *p, struct vmmap *m)
     pagetable_t pt = p->pagetable;
     uint64 heap = p->heap_start, brk = PGROUNDUP(p->sz);
     // exec's layout: image, guard page, USERSTACK stack pages, heap.
-    uint64 below = (USERSTACK + 1) * PGSIZE, text_end = 0;
+    uint64 below = (USERSTACK + 1) * PGSIZE, ext[2] = {~0UL, 0};
     uint64 image_end = heap > below ? heap - below : 0;
     m->pid = p->pid;
     safestrcpy(m->name, p->name, sizeof(m->name));
-    mm_walk(pt, 0, image_end, text_leaf, &text_end);
-    add_region(m, pt, VR_TEXT, 0, text_end, PROT_READ | PROT_EXEC);
-    add_region(m, pt, VR_DATA, text_end, image_end, PROT_READ | PROT_WRITE);
+    mm_walk(pt, 0, image_end, text_leaf, ext);
+    uint64 data = ext[1] > ext[0] ? ext[1] : ext[0];
+    add_region(m, pt, VR_TEXT, ext[0], ext[1], PROT_READ | PROT_EXEC);
+    add_region(m, pt, VR_DATA, data, image_end, PROT_READ | PROT_WRITE);
     add_region(m, pt, VR_STACK, image_end + PGSIZE, heap,
                PROT_READ | PROT_WRITE);
     add_region(m, pt, VR_HEAP, heap, brk, PROT_READ | PROT_WRITE);
