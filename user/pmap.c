@@ -11,11 +11,16 @@ static const char *
 kind_name(const struct vmregion_info *r)
 {
     switch (r->kind) {
-    case VR_TEXT: return "text";
-    case VR_DATA: return "data";
-    case VR_STACK: return "stack";
-    case VR_HEAP: return "heap";
-    default: return r->has_file ? "file" : "anon";
+    case VR_TEXT:
+        return "text";
+    case VR_DATA:
+        return "data";
+    case VR_STACK:
+        return "stack";
+    case VR_HEAP:
+        return "heap";
+    default:
+        return r->has_file ? "file" : "anon";
     }
 }
 
@@ -44,9 +49,8 @@ print_map(void)
         struct vmregion_info *r = &map.region[i];
         prot_str(r, prot);
         printf("%-6s 0x%-10lx 0x%-10lx %-5s %9lu %7lu %7lu %7lu %7lu\n",
-               kind_name(r), r->start, r->end, prot,
-               (r->end - r->start) / 1024, r->resident, r->shared, r->cow,
-               r->zero);
+               kind_name(r), r->start, r->end, prot, (r->end - r->start) / 1024,
+               r->resident, r->shared, r->cow, r->zero);
     }
     if (map.picture[0] == 0) {
         printf("heap: empty\n");

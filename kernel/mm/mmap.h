@@ -40,14 +40,12 @@ int vmtrace_fault(struct proc *p, uint64 va, int is_write);
 // Writes the dirty pages of r inside [start, end) back to r's file and
 // makes them clean (only MAP_SHARED file mappings with PROT_WRITE have
 // any). 0, or -1 if a write failed. May sleep.
-int mmap_writeback(pagetable_t pt, struct region *r, uint64 start,
-                   uint64 end);
+int mmap_writeback(pagetable_t pt, struct region *r, uint64 start, uint64 end);
 
 // Calls fn on every valid leaf PTE of pt in [start, end) (page-aligned),
 // skipping missing subtrees, so the cost follows the pages that exist.
 // Returns the sum of fn's results.
 typedef int (*mm_leaf_fn)(pte_t *pte, uint64 va, void *arg);
-int mm_walk(pagetable_t pt, uint64 start, uint64 end, mm_leaf_fn fn,
-            void *arg);
+int mm_walk(pagetable_t pt, uint64 start, uint64 end, mm_leaf_fn fn, void *arg);
 
 #endif

@@ -56,10 +56,11 @@ text_leaf(pte_t *pte, uint64 va, void *arg)
 }
 
 static void
-add_region(struct vmmap *m, pagetable_t pt, int kind, uint64 start,
-           uint64 end, int prot)
+add_region(struct vmmap *m, pagetable_t pt, int kind, uint64 start, uint64 end,
+           int prot)
 {
-    if (start >= end || m->nregions == (int)(sizeof(m->region) / sizeof(m->region[0])))
+    if (start >= end ||
+        m->nregions == (int)(sizeof(m->region) / sizeof(m->region[0])))
         return;
     struct vmregion_info *ri = &m->region[m->nregions++];
     memset(ri, 0, sizeof(*ri));
@@ -91,9 +92,9 @@ draw_heap(struct vmmap *m, pagetable_t pt, uint64 start, uint64 end)
         int s = 0;
         mm_walk(pt, va, hi, state_leaf, &s);
         m->picture[n++] = (s & (PS_SHARED | PS_COW)) ? VMPIC_SHARED
-                          : (s & PS_PRIVATE)          ? VMPIC_PRIVATE
-                          : (s & PS_ZERO)             ? VMPIC_ZERO
-                                                      : VMPIC_UNTOUCHED;
+                          : (s & PS_PRIVATE)         ? VMPIC_PRIVATE
+                          : (s & PS_ZERO)            ? VMPIC_ZERO
+                                                     : VMPIC_UNTOUCHED;
     }
     m->picture[n] = 0;
 }

@@ -59,10 +59,10 @@ vmtrace_fault(struct proc *p, uint64 va, int is_write)
     uint64 t0 = r_instret();
     int r = vmfault(pt, va, is_write);
     uint64 cost = r_instret() - t0;
-    const char *why = r == VMFAULT_BAD     ? "refused"
-                      : r == VMFAULT_NOMEM ? "out of memory"
-                                           : cause(p, page, before,
-                                                   view(pt, page));
+    const char *why = r == VMFAULT_BAD ? "refused"
+                      : r == VMFAULT_NOMEM
+                          ? "out of memory"
+                          : cause(p, page, before, view(pt, page));
     printf("vmtrace: pid %d %s va %p: %s, %lu instructions\n", p->pid,
            is_write ? "store" : "load", (void *)va, why, cost);
     return r;

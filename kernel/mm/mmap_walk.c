@@ -25,9 +25,9 @@ walk_level(pagetable_t pt, int level, uint64 base, uint64 start, uint64 end,
         if (pt[i] & PTE_LEAF)
             continue; // user tables hold no large pages; never descend one
         uint64 hi = lo + span;
-        sum += walk_level((pagetable_t)PTE2PA(pt[i]), level - 1, lo,
-                          start > lo ? start : lo, end < hi ? end : hi, fn,
-                          arg);
+        sum +=
+            walk_level((pagetable_t)PTE2PA(pt[i]), level - 1, lo,
+                       start > lo ? start : lo, end < hi ? end : hi, fn, arg);
     }
     return sum;
 }

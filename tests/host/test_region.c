@@ -17,8 +17,8 @@ static struct region_cut cut[NMMAP];
 static struct region
 reg(uint64 start_pg, uint64 end_pg, uint64 off_pg)
 {
-    struct region r = {start_pg * PG, end_pg * PG, PROT_READ, MAP_SHARED,
-                       (struct file *)0x1000, off_pg * PG};
+    struct region r = {start_pg * PG, end_pg * PG,           PROT_READ,
+                       MAP_SHARED,    (struct file *)0x1000, off_pg * PG};
     return r;
 }
 
@@ -48,11 +48,11 @@ test_insert_sorted(void)
     CHECK_EQ(list.r[0].start, 20 * PG);
     CHECK_EQ(list.r[1].start, 50 * PG);
     CHECK_EQ(list.r[2].start, 100 * PG);
-    CHECK_EQ(add(25, 26), -1);  // inside
-    CHECK_EQ(add(45, 51), -1);  // straddles a start
+    CHECK_EQ(add(25, 26), -1);   // inside
+    CHECK_EQ(add(45, 51), -1);   // straddles a start
     CHECK_EQ(add(109, 120), -1); // straddles an end
-    CHECK_EQ(add(10, 200), -1); // covers all
-    CHECK_EQ(add(70, 70), -1);  // empty
+    CHECK_EQ(add(10, 200), -1);  // covers all
+    CHECK_EQ(add(70, 70), -1);   // empty
     CHECK_EQ(list.n, 3);
     CHECK_EQ(add(30, 50), 0); // exactly the gap
     CHECK_EQ(list.r[1].start, 30 * PG);

@@ -134,7 +134,7 @@ mmap_partial_munmap(void)
     for (int i = 0; i < 8; i++)
         if (i < 3 || i >= 5)
             UT_EQ(p[i * PGSIZE], (char)(i + 1));
-    UT_EQ(munmap(p, PGSIZE), 0);         // head
+    UT_EQ(munmap(p, PGSIZE), 0);           // head
     UT_EQ(munmap(p + 7 * PGSIZE, 100), 0); // tail, length rounded up
     UT_EQ(p[PGSIZE], 2);
     UT_EQ(p[6 * PGSIZE], 7);

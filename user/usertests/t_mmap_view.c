@@ -29,7 +29,8 @@ mmap_view_self(void)
     UT_EQ(vminfo(0, &vm), 0);
     UT_EQ(vm.pid, getpid());
     struct vmregion_info *t = find_kind(VR_TEXT, 0);
-    UT_CHECK(t->start < (uint64)mmap_view_self && (uint64)mmap_view_self < t->end);
+    UT_CHECK(t->start < (uint64)mmap_view_self &&
+             (uint64)mmap_view_self < t->end);
     UT_CHECK(t->resident > 0 && t->prot == (PROT_READ | PROT_EXEC));
     struct vmregion_info *s = find_kind(VR_STACK, 0);
     UT_EQ(s->end, ut_heap_start);
@@ -109,7 +110,7 @@ mmap_vmtrace(void)
     UT_EQ(pipe(fds), 0);
     int pid = UT_FORK();
     if (pid == 0) {
-        read(fds[0], &c, 1);    // the parent turns our tracing off first
+        read(fds[0], &c, 1); // the parent turns our tracing off first
         UT_EQ(vmtrace(0, 0), 0);
         UT_EQ(vmtrace(me, 1), -1); // a parent is no child
         exit(0);
