@@ -37,7 +37,7 @@ count_leaf(pte_t *pte, uint64 va, void *arg)
         return 0;
     }
     ri->resident++;
-    ri->shared += (s & (PS_SHARED | PS_COW)) != 0;
+    ri->shared += (s & PS_SHARED) != 0;
     ri->cow += (s & PS_COW) != 0;
     return 0;
 }
@@ -91,10 +91,10 @@ draw_heap(struct vmmap *m, pagetable_t pt, uint64 start, uint64 end)
         uint64 hi = end - va > per * PGSIZE ? va + per * PGSIZE : end;
         int s = 0;
         mm_walk(pt, va, hi, state_leaf, &s);
-        m->picture[n++] = (s & (PS_SHARED | PS_COW)) ? VMPIC_SHARED
-                          : (s & PS_PRIVATE)         ? VMPIC_PRIVATE
-                          : (s & PS_ZERO)            ? VMPIC_ZERO
-                                                     : VMPIC_UNTOUCHED;
+        m->picture[n++] = (s & PS_SHARED)    ? VMPIC_SHARED
+                          : (s & PS_PRIVATE) ? VMPIC_PRIVATE
+                          : (s & PS_ZERO)    ? VMPIC_ZERO
+                                             : VMPIC_UNTOUCHED;
     }
     m->picture[n] = 0;
 }
