@@ -97,12 +97,11 @@ mapped(pagetable_t pt, uint64 va)
 static int
 dirty(pagetable_t pt, struct region *r, uint64 va)
 {
-    pte_t *pte = vm_walk(pt, va, 0);
-    if (!tracks_dirt(r) || (*pte & PTE_W))
+    if (!tracks_dirt(r))
         return VMFAULT_BAD; // a store the page's protection forbids
-    // No sfence: the old entry only lacked W, so at worst this hart
-    // faults once more; userret flushes on the way out anyway.
-    *pte |= PTE_W;
+    // No sfence: userret flushes this hart's TLB before the store runs
+    // again, and no other hart runs this address space.
+    *vm_walk(pt, va, 0) |= PTE_W;
     return VMFAULT_OK;
 }
 
