@@ -20,6 +20,10 @@ struct procinfo {
     uint64 vsize;
     uint64 resident_pages;
     uint64 faults;
+    // Appended for the usertests watchdog (progress, not elapsed time):
+    uint64 cputicks; // timer ticks that found it on a hart
+    uint64 runs;     // times the scheduler switched to it
+    uint64 wchan;    // kernel address it sleeps on (state 2), else 0
 };
 
 #endif

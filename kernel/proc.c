@@ -116,6 +116,7 @@ proc_free(struct proc *p)
     p->pagetable = 0;
     p->sz = p->heap_start = 0;
     p->faults = p->resident = 0;
+    p->cputicks = p->runs = 0;
     p->fp_used = 0;
     p->pid = 0;
     p->parent = 0;
@@ -176,6 +177,7 @@ scheduler(void)
             acquire(&p->lock);
             if (p->state == RUNNABLE) {
                 p->state = RUNNING;
+                p->runs++; // p->lock held
                 c->proc = p;
                 swtch(&c->context, &p->context);
                 c->proc = 0;

@@ -133,6 +133,9 @@ sys_procinfo(void)
             pi.vsize = q->sz;
             pi.resident_pages = q->resident;
             pi.faults = q->faults;
+            pi.cputicks = q->cputicks;
+            pi.runs = q->runs;
+            pi.wchan = q->state == SLEEPING ? (uint64)q->chan : 0;
         }
         release(&q->lock);
         // Copy out without q->lock: the copy may fault a page in.
