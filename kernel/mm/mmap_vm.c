@@ -123,13 +123,34 @@ mmap_fault(struct proc *p, uint64 va, int is_write)
     return res;
 }
 
+static int
+count_one(pte_t *pte, uint64 va, void *arg)
+{
+    return 1;
+}
+
+// Pages fork would have to bring in for p's shared mappings.
+static uint64
+shared_missing(struct region_list *l, pagetable_t pt)
+{
+    uint64 n = 0;
+    for (int i = 0; i < l->n; i++)
+        if (l->r[i].flags & MAP_SHARED)
+            n += (l->r[i].end - l->r[i].start) / PGSIZE -
+                 mm_walk(pt, l->r[i].start, l->r[i].end, count_one, 0);
+    return n;
+}
+
 int
 mmap_fork_prepare(struct proc *p)
 {
     struct region_list *l = p->regions;
     // A MAP_SHARED page must exist before fork to be shared: one faulted
     // in later by either side would be that side's alone (no page cache,
-    // no shared page array behind a mapping). So they all arrive now.
+    // no shared page array behind a mapping). So they all arrive now;
+    // but never half of free memory at once, which would starve others.
+    if (l && shared_missing(l, p->pagetable) > kalloc_free_pages() / 2)
+        return -1;
     for (int i = 0; l && i < l->n; i++) {
         struct region *r = &l->r[i];
         if (!(r->flags & MAP_SHARED))

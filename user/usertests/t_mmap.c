@@ -93,6 +93,28 @@ mmap_fork_shared(void)
     UT_EQ(munmap((void *)p, 2 * PGSIZE), 0);
 }
 
+// fork must bring every shared page in: it refuses up front when that
+// would take more than half of free memory, allocating nothing.
+static void
+mmap_fork_shared_big(void)
+{
+    struct meminfo m;
+    ut_meminfo(&m);
+    uint64 len = m.free_pages * 3 / 4 * PGSIZE;
+    char *p = mmap(0, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+                   -1, 0);
+    UT_CHECK(p != MAP_FAILED);
+    p[0] = 1;
+    uint64 before = ut_free_pages();
+    UT_EQ(fork(), -1);
+    UT_EQ(ut_free_pages(), before);
+    UT_EQ(p[0], 1);
+    UT_EQ(munmap(p, len), 0);
+    UT_EQ(mmap(0, (m.total_pages + 1) * PGSIZE, PROT_READ,
+               MAP_SHARED | MAP_ANONYMOUS, -1, 0),
+          MAP_FAILED); // more than all of RAM: never
+}
+
 // MAP_PRIVATE memory is the child's own copy after fork.
 static void
 mmap_fork_private(void)
@@ -204,6 +226,7 @@ const struct ut_test ut_mmap_tests[] = {
     {"mmap_anon_lazy", mmap_anon_lazy, 0},
     {"mmap_placement", mmap_placement, 0},
     {"mmap_fork_shared", mmap_fork_shared, 0},
+    {"mmap_fork_shared_big", mmap_fork_shared_big, 0},
     {"mmap_fork_private", mmap_fork_private, 0},
     {"mmap_partial_munmap", mmap_partial_munmap, 0},
     {"mmap_exec", mmap_exec, 0},
