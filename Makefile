@@ -253,7 +253,8 @@ $(H)/test_uart_sifive: tests/host/test_uart_sifive.c drivers/uart_sifive.c kerne
 	@mkdir -p $(@D)
 	@echo "  HOSTCC  $@"
 	$(Q)$(HOSTCC) $(HOSTCFLAGS) -o $@ tests/host/test_uart_sifive.c kernel/fdt.c
-VM_TEST_SRCS := kernel/mm/kalloc.c kernel/mm/vm.c kernel/mm/uvm.c kernel/mm/vmfault.c
+VM_TEST_SRCS := kernel/mm/kalloc.c kernel/mm/vm.c kernel/mm/uvm.c kernel/mm/vmfault.c \
+    kernel/mm/kcache.c kernel/mm/vmregion.c
 $(H)/test_vm: tests/host/test_vm.c $(VM_TEST_SRCS) tests/host/hosttest.h $(HOST_HDRS)
 	@mkdir -p $(@D)
 	@echo "  HOSTCC  $@"

@@ -185,7 +185,7 @@ scheduler(void)
             }
             release(&p->lock);
         }
-        if (!ran)
+        if (!ran && !kalloc_idle_work()) // idle: zero a page, else sleep
             asm volatile("wfi");
     }
 }

@@ -62,6 +62,7 @@ run host-uart-sifive build/host/test_uart_sifive ../shared/dtb
 run host-mkfs bash tests/host/test_mkfs.sh build/host/mkfs build/host/fsck
 run host-flash bash tests/host/test_flash.sh
 run host-guest python3 tests/smoke/test_guest.py
+run host-wx sh tests/host/test_wx.sh build/user
 if [ "$board" = qemu-virt ]; then
     # Each boot gets a fresh copy of the images: the tests write to them.
     cp "build/$board/fs.img" "$out/disk.img"

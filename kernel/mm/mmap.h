@@ -20,8 +20,8 @@ int mmap_fault(struct proc *p, uint64 va, int is_write);
 // so that parent and child share all of them. 0, or -1 when out of
 // memory or a file page cannot be read (fork then fails). May sleep.
 int mmap_fork_prepare(struct proc *p);
-// Gives child a copy of parent's mappings after uvm_copy copied the pages:
-// pages of MAP_SHARED mappings are made the parent's own again, shared.
+// Gives child a copy of parent's mappings and shares their pages through
+// uvm_copy (MAP_SHARED ones as they are, private ones copy-on-write).
 // Also passes on the vmtrace switch. 0, or -1 when out of memory (child
 // then holds no mapping; the caller frees it).
 int mmap_fork(struct proc *parent, struct proc *child);

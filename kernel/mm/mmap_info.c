@@ -11,6 +11,7 @@
 #include "syscall.h"
 #include "vm.h"
 #include "region.h"
+#include "vmregion.h"
 #include "mmap.h"
 
 _Static_assert(sizeof(struct vmmap) <= PGSIZE, "struct vmmap > a page");
@@ -21,7 +22,11 @@ enum page_state { PS_PRIVATE = 1, PS_SHARED = 2, PS_COW = 4, PS_ZERO = 8 };
 static int
 page_state(pte_t pte)
 {
-    return kpage_refcount((void *)PTE2PA(pte)) > 1 ? PS_SHARED : PS_PRIVATE;
+    uint64 pa = PTE2PA(pte);
+    if (pa == kalloc_zero_page())
+        return PS_ZERO;
+    int s = kpage_refcount_any(pa) > 1 ? PS_SHARED : PS_PRIVATE;
+    return pte & PTE_COW ? s | PS_COW : s;
 }
 
 // Adds one leaf to the counts of a region (arg).

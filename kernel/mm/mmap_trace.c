@@ -10,24 +10,23 @@
 #include "printf.h"
 #include "syscall.h"
 #include "vm.h"
+#include "kalloc.h"
 #include "region.h"
 #include "mmap.h"
 
 // What the PTE of the faulting page was before the fault, or is after.
 struct pte_view {
     int valid;
-    int writable;
     uint64 pa;
 };
 
 static struct pte_view
 view(pagetable_t pt, uint64 va)
 {
-    struct pte_view v = {0, 0, 0};
+    struct pte_view v = {0, 0};
     pte_t *pte = vm_walk(pt, va, 0);
     if (pte && (*pte & PTE_V)) {
         v.valid = 1;
-        v.writable = (*pte & PTE_W) != 0;
         v.pa = PTE2PA(*pte);
     }
     return v;
@@ -41,13 +40,15 @@ cause(struct proc *p, uint64 va, struct pte_view b, struct pte_view a)
     if (!b.valid) {
         if (r && r->file)
             return "file read";
-        // A new page without PTE_W in a writable place: the zero page.
-        return a.writable || (r && !(r->prot & PROT_WRITE)) ? "demand-zero"
-                                                            : "zero page";
+        return a.pa == kalloc_zero_page() ? "zero page" : "demand-zero";
     }
+    if (b.pa == kalloc_zero_page())
+        return "demand-zero"; // the first store to a zero-page mapping
     if (a.pa != b.pa)
         return "cow copy";
-    return r && r->file ? "shared dirty" : "cow reuse";
+    // Same page, now writable: the last owner of a copy-on-write page, or
+    // the first store to a clean shared file page.
+    return r && (r->flags & MAP_SHARED) ? "shared dirty" : "cow reuse";
 }
 
 int

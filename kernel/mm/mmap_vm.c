@@ -11,6 +11,7 @@
 #include "klib.h"
 #include "vm.h"
 #include "region.h"
+#include "vmregion.h"
 #include "mmap_file.h"
 #include "mmap.h"
 
@@ -79,6 +80,8 @@ map_page(struct proc *p, struct region *r, uint64 va, int is_write)
     uint64 perm = prot_pte(r->prot);
     if (tracks_dirt(r) && !is_write)
         perm &= ~PTE_W; // clean until stored to
+    if (r->flags & MAP_SHARED)
+        perm |= PTE_SHARED; // fork shares it as it is, never copy-on-write
     *pte = PA2PTE(page) | perm | PTE_V | PTE_A | PTE_D;
     p->resident++;
     return VMFAULT_OK;
@@ -195,22 +198,6 @@ mmap_writeback(pagetable_t pt, struct region *r, uint64 start, uint64 end)
     return failed ? -1 : 0;
 }
 
-// After uvm_copy gave the child a private copy of a MAP_SHARED page, put
-// the parent's page back in its place (arg: the child's table).
-static int
-share_leaf(pte_t *pte, uint64 va, void *arg)
-{
-    pte_t *cpte = vm_walk((pagetable_t)arg, va, 0);
-    if (cpte == 0 || !(*cpte & PTE_V) || !(*pte & PTE_U))
-        return 0;
-    if (PTE2PA(*cpte) != PTE2PA(*pte)) {
-        kfree((void *)PTE2PA(*cpte));
-        kpage_ref((void *)PTE2PA(*pte));
-    }
-    *cpte = *pte;
-    return 0;
-}
-
 int
 mmap_fork(struct proc *parent, struct proc *child)
 {
@@ -219,18 +206,19 @@ mmap_fork(struct proc *parent, struct proc *child)
     struct region_list *from = parent->regions;
     if (from == 0)
         return 0;
+    // The pages first: a failure then leaves no file reference to undo
+    // (proc_free frees whatever pages the child got).
+    for (int i = 0; i < from->n; i++)
+        if (uvm_copy(parent->pagetable, child->pagetable, from->r[i].start,
+                     from->r[i].end) < 0)
+            return -1;
     struct region_list *l = kalloc();
     if (l == 0)
         return -1;
     memmove(l, from, sizeof(*l));
-    for (int i = 0; i < l->n; i++) {
-        struct region *r = &l->r[i];
-        if (r->file)
-            mfile_dup(r->file);
-        if (r->flags & MAP_SHARED)
-            mm_walk(parent->pagetable, r->start, r->end, share_leaf,
-                    child->pagetable);
-    }
+    for (int i = 0; i < l->n; i++)
+        if (l->r[i].file)
+            mfile_dup(l->r[i].file);
     child->regions = l;
     return 0;
 }

@@ -9,6 +9,7 @@ guest last printed, and restarts whenever it prints, so a slow host does not
 fail a guest that is still working. A guest that prints in a loop without
 ever matching is stopped by a bound on the output instead.
 """
+import bisect
 import os
 import re
 import subprocess
@@ -26,6 +27,7 @@ class GuestTimeout(Exception):
 
 class Guest:
     def __init__(self, argv, log_path):
+        self.argv = argv
         self.log = open(log_path, "w", encoding="utf-8", errors="replace")
         self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE,
@@ -105,3 +107,32 @@ class Guest:
         self.reader.join(timeout)
         self.log.close()
         return self.proc.returncode
+
+
+def name_wait_channels(text, qemu_argv):
+    """The usertests watchdog dumps each process of a stopped test with
+    the kernel address it sleeps on ("  pid 7 usertests sleeping ... on
+    0x8022c0e8"). Returns one line per such address naming the kernel
+    symbol it lies in, from the ELF given to QEMU's -kernel (none if QEMU
+    was given no ELF or nm is missing)."""
+    addrs = sorted(set(re.findall(r"(?m)^  pid \d+ .* on (0x[0-9a-f]+)$",
+                                  text)))
+    elf = [a for a in qemu_argv if a.endswith(".elf") and "kernel" in a]
+    if not addrs or not elf:
+        return []
+    try:
+        out = subprocess.run(["riscv64-unknown-elf-nm", "-n", elf[-1]],
+                             capture_output=True, text=True,
+                             check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return []
+    syms = [(int(f[0], 16), f[2]) for f in
+            (line.split() for line in out.splitlines()) if len(f) == 3]
+    starts = [a for a, _ in syms]
+    lines = []
+    for addr in addrs:
+        i = bisect.bisect_right(starts, int(addr, 16)) - 1
+        if i >= 0:
+            base, name = syms[i]
+            lines.append(f"{addr} is {name}+{int(addr, 16) - base:#x}")
+    return lines

@@ -9,7 +9,7 @@ import argparse
 import re
 import sys
 
-from guest import Guest, GuestTimeout, PROMPT
+from guest import Guest, GuestTimeout, PROMPT, name_wait_channels
 
 
 def wc_counts(path):
@@ -38,8 +38,12 @@ def run_suite(g, command, timeout):
     """Types an in-guest test command; returns its (passed, failed). A
     suite that ran no test counts as one failure."""
     g.send(command + "\n")
+    start = g.pos
     m = g.expect(r"(?m)^(?:\S+: )?(\d+) passed, (\d+) failed", timeout)
     g.expect(r"(?m)^" + re.escape(PROMPT), 120)
+    # What the processes of a stopped test were waiting on, by name.
+    for line in name_wait_channels(g.buf[start:m.start()], g.argv):
+        print(f"smoke '{command}': {line}")
     passed, failed = int(m.group(1)), int(m.group(2))
     return (passed, failed) if passed + failed else (0, 1)
 

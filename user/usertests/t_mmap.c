@@ -115,7 +115,7 @@ mmap_fork_shared_big(void)
           MAP_FAILED); // more than all of RAM: never
 }
 
-// MAP_PRIVATE memory is the child's own copy after fork.
+// MAP_PRIVATE memory is the child's own copy after fork (copy-on-write).
 static void
 mmap_fork_private(void)
 {

@@ -94,6 +94,51 @@ mmap_view_child(void)
     UT_EQ(munmap((void *)m, 4 * PGSIZE), 0);
 }
 
+// Copy-on-write and the zero page as vminfo counts them: a private
+// mapping shared with a sleeping child after fork, then taken back; a
+// heap read but never written.
+static void
+mmap_view_cow(void)
+{
+    int fds[2];
+    char c;
+    char *m = mmap(0, 4 * PGSIZE, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    UT_CHECK(m != MAP_FAILED);
+    for (int i = 0; i < 4; i++)
+        m[i * PGSIZE] = (char)i;
+    UT_EQ(pipe(fds), 0);
+    int pid = UT_FORK();
+    if (pid == 0) {
+        read(fds[0], &c, 1);
+        exit(0);
+    }
+    UT_EQ(vminfo(0, &vm), 0);
+    struct vmregion_info *mr = find_kind(VR_MMAP, 0);
+    UT_EQ(mr->cow, 4);
+    UT_EQ(mr->shared, 4);
+    write(fds[1], "x", 1);
+    UT_EQ(UT_WAIT(pid), 0);
+    m[0] = 9; // the last owner takes the page back without a copy
+    UT_EQ(vminfo(0, &vm), 0);
+    mr = find_kind(VR_MMAP, 0);
+    UT_EQ(mr->cow, 3);
+    UT_EQ(mr->shared, 0);
+    close(fds[0]);
+    close(fds[1]);
+    UT_EQ(munmap(m, 4 * PGSIZE), 0);
+    // 64 heap pages read, one written: zero pages but one, in the picture.
+    volatile char *h = sbrk(64 * PGSIZE);
+    for (int i = 0; i < 64; i++)
+        UT_EQ(h[i * PGSIZE], 0);
+    h[0] = 1;
+    UT_EQ(vminfo(0, &vm), 0);
+    struct vmregion_info *hp = find_kind(VR_HEAP, 0);
+    UT_EQ(hp->zero, 63);
+    UT_EQ(vm.picture[0], VMPIC_PRIVATE);
+    UT_EQ(vm.picture[strlen(vm.picture) - 1], VMPIC_ZERO);
+}
+
 // The switch: returns the old setting, children inherit it, faults while
 // traced still work, a missing process is refused.
 static void
@@ -130,6 +175,7 @@ mmap_vmtrace(void)
 const struct ut_test ut_mmap_view_tests[] = {
     {"mmap_view_self", mmap_view_self, 0},
     {"mmap_view_child", mmap_view_child, 0},
+    {"mmap_view_cow", mmap_view_cow, 0},
     {"mmap_vmtrace", mmap_vmtrace, 0},
     {0, 0, 0},
 };

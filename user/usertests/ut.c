@@ -50,7 +50,7 @@ ut_xtoa(uint64 v, char *out)
 void
 ut_line(const char *first, ...)
 {
-    char buf[256];
+    char buf[512];
     int n = 0;
     const char *s;
     va_list ap;

@@ -48,6 +48,7 @@ extern const struct ut_test ut_exec_tests[];
 extern const struct ut_test ut_mem_tests[];
 extern const struct ut_test ut_fault_tests[];
 extern const struct ut_test ut_smp_tests[];
+extern const struct ut_test ut_cow_tests[];
 extern const struct ut_test ut_mmap_tests[];
 extern const struct ut_test ut_mmap_file_tests[];
 extern const struct ut_test ut_mmap_bad_tests[];

@@ -108,7 +108,7 @@ w_until_exit(struct ut_watch *w, const struct ut_test *t, const char **why)
     for (int polls = 0; why || polls < UT_KILL_POLLS; polls++) {
         int progressed = w_sample(w);
         if (w->state == 5 || w->state == 0) {
-            // Anything else reaped here is an orphan of an earlier test.
+            // Anything else reaped here is an earlier test given up on.
             while ((got = wait(&status)) != w->pid && got >= 0)
                 ;
             return got < 0 ? 1 : status;
