@@ -67,6 +67,8 @@ UPROGS := init sh echo cat ls grep wc mkdir rm ln kill halt free ps \
 # Ours (console, processes): appended so merges stay easy.
 UPROGS += schedbench sleep time uptime spin
 SH_OBJS := $(U)/sh.o $(U)/sh_parse.o $(U)/sh_edit.o $(U)/sh_complete.o
+# The memory views of issue 8 (kernel/mm/mmap_info.c, mmap_trace.c).
+UPROGS += pmap vmtrace
 ULIB   := $(U)/start.o $(U)/ulib.o $(U)/printf.o $(U)/umalloc.o $(U)/usys.o
 UBINS  := $(addprefix $(U)/_,$(UPROGS))
 FS_FILES := $(B)/README $(UBINS)
@@ -260,6 +262,12 @@ $(H)/test_vm: tests/host/test_vm.c $(VM_TEST_SRCS) tests/host/hosttest.h $(HOST_
 	@mkdir -p $(@D)
 	@echo "  HOSTCC  $@"
 	$(Q)$(HOSTCC) $(HOSTCFLAGS) -o $@ tests/host/test_vm.c $(VM_TEST_SRCS)
+# The mmap region list: pure bookkeeping, tested as it is.
+HOST_TESTS += $(H)/test_region
+$(H)/test_region: tests/host/test_region.c kernel/mm/region.c tests/host/hosttest.h $(HOST_HDRS)
+	@mkdir -p $(@D)
+	@echo "  HOSTCC  $@"
+	$(Q)$(HOSTCC) $(HOSTCFLAGS) -o $@ tests/host/test_region.c kernel/mm/region.c
 # test_fdt.c includes its test_fdt_*.c parts; the builder links in.
 FDT_TEST_SRCS := tests/host/test_fdt.c tests/host/fdt_builder.c kernel/fdt.c kernel/hart_isa.c \
     kernel/fdt_machine.c

@@ -9,6 +9,7 @@
 #include "klib.h"
 #include "printf.h"
 #include "vm.h"
+#include "mmap.h"
 #include "fpu.h"
 #include "elf.h"
 #include "inode.h"
@@ -179,6 +180,7 @@ exec(char *path, char **argv)
             last = s + 1;
     safestrcpy(p->name, last, sizeof(p->name));
     fpu_reset(p);
+    mmap_release(p, old); // exec drops every mapping
     proc_freepagetable(old, oldsz);
     return argc; // lands in a0
 bad:

@@ -99,6 +99,10 @@ struct proc {
     // scheduler switched to it. Atomic adds, racy reads.
     uint64 cputicks;
     uint64 runs;
+    // Memory mappings (kernel/mm/mmap*.c): the region list, allocated on
+    // the first mmap; vmtrace prints a line per fault while nonzero.
+    struct region_list *regions;
+    int vmtrace;
 };
 
 extern struct proc proc[NPROC];

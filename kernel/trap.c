@@ -9,6 +9,7 @@
 #include "proc.h"
 #include "printf.h"
 #include "vm.h"
+#include "mmap.h"
 #include "fpu.h"
 #include "syscall.h"
 #include "trap.h"
@@ -75,7 +76,9 @@ fault_name(uint64 scause)
 static void
 user_page_fault(struct proc *p, uint64 scause, uint64 va)
 {
-    int r = vmfault(p->pagetable, va, scause == SCAUSE_STORE_PAGE_FAULT);
+    int store = scause == SCAUSE_STORE_PAGE_FAULT;
+    int r = p->vmtrace ? vmtrace_fault(p, va, store)
+                       : vmfault(p->pagetable, va, store);
     if (r == VMFAULT_OK) {
         proc_note_resident(p); // for waitusage's peak (time CMD)
         return;

@@ -42,6 +42,13 @@ int fgpgrp(int pgid);               // the group ^C kills; 0: none
 int consmode(int mode);             // CONSOLE_COOKED or CONSOLE_RAW; old mode
 int waitusage(int *status, struct usage *u); // wait() plus what the child used
 int killpg(int pgid);               // kill every process of the group
+// Memory mappings (constants and struct vmmap in kernel/mm/mmap_abi.h).
+struct vmmap;
+void *mmap(void *addr, uint64 len, int prot, int flags, int fd, uint64 off);
+int munmap(void *addr, uint64 len);  // 0, or -1 for a bad range
+int msync(void *addr, uint64 len, int flags); // writes MAP_SHARED pages back
+int vminfo(int pid, struct vmmap *); // a process's regions (0: the caller)
+int vmtrace(int pid, int on);        // fault tracing for pid (0: the caller); old setting
 
 // ulib.c
 int stat(const char *, struct stat *);

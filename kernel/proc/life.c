@@ -11,6 +11,7 @@
 #include "klib.h"
 #include "printf.h"
 #include "vm.h"
+#include "mmap.h"
 #include "fpu.h"
 #include "file.h"
 #include "inode.h"
@@ -35,7 +36,8 @@ copy_into(struct proc *p, struct proc *np)
 {
     // Pages are shared copy-on-write, and only those that exist: a huge,
     // mostly untouched heap costs what its touched pages cost.
-    if (uvm_copy(p->pagetable, np->pagetable, 0, PGROUNDUP(p->sz)) < 0)
+    if (uvm_copy(p->pagetable, np->pagetable, 0, PGROUNDUP(p->sz)) < 0 ||
+        mmap_fork(p, np) < 0)
         return -1;
     np->sz = p->sz;
     np->heap_start = p->heap_start;
@@ -60,6 +62,8 @@ int
 fork(void)
 {
     struct proc *p = myproc();
+    if (mmap_fork_prepare(p) < 0) // may sleep: before any lock is held
+        return -1;
     struct proc *np = proc_alloc();
     if (np == 0)
         return -1;
@@ -93,9 +97,9 @@ growproc(int64 n)
     struct proc *p = myproc();
     uint64 old = p->sz, new = old + n;
     // Growing only moves the break: pages arrive on first touch. The limit
-    // is the trapframe at the top of the address space; below the heap
+    // is the lowest mapping, or the trapframe; below the heap
     // lie text and stack, which sbrk may not take away.
-    if (n > 0 && (new < old || new > USER_HEAP_TOP))
+    if (n > 0 && (new < old || new > mmap_heap_limit(p)))
         return -1;
     if (n < 0 && (new > old || new < p->heap_start))
         return -1;
@@ -132,6 +136,7 @@ exit(int status)
     struct proc *p = myproc();
     if (p == initproc)
         panic("init exiting");
+    mmap_release(p, p->pagetable); // writes shared file pages back
     // Files and the directory first: closing may sleep, so no locks yet.
     for (int fd = 0; fd < NOFILE; fd++) {
         if (p->ofile[fd]) {

@@ -16,6 +16,7 @@
 #include "kernel/mm/kalloc.h"
 #include "kernel/mm/vm.h"
 #include "kernel/mm/vmregion.h"
+#include "kernel/mm/mmap.h"
 
 #define RAM_SIZE (16UL << 20)
 
@@ -30,6 +31,13 @@ void acquire(struct spinlock *lk) { lk->locked = 1; }
 void release(struct spinlock *lk) { lk->locked = 0; }
 void page_zero(void *p) { memset(p, 0, PGSIZE); }
 void page_copy(void *d, const void *s) { memcpy(d, s, PGSIZE); }
+// No mappings on the host: every address outside the heap is bad.
+int
+mmap_fault(struct proc *p, uint64 va, int is_write)
+{
+    (void)p, (void)va, (void)is_write;
+    return VMFAULT_BAD;
+}
 
 int
 machine_reserve(struct machine *m, uint64 base, uint64 size)

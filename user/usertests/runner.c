@@ -5,7 +5,8 @@
 static const struct ut_test *const ut_tables[] = {
     ut_proc_tests, ut_pipe_tests, ut_file_tests,  ut_dir_tests, ut_args_tests,
     ut_exec_tests, ut_mem_tests,  ut_fault_tests, ut_smp_tests, ut_cow_tests,
-    ut_job_tests,  ut_runner_tests, ut_fuzz_tests, 0,
+    ut_job_tests,  ut_mmap_tests, ut_mmap_file_tests, ut_mmap_bad_tests,
+    ut_mmap_view_tests, ut_runner_tests, ut_fuzz_tests, 0,
 };
 
 static struct procinfo ut_procs[NPROC];
@@ -260,6 +261,8 @@ main(int argc, char **argv)
     ut_heap_start = (uint64)sbrk(0);
     if (argc >= 2 && strcmp(argv[1], "-argcheck") == 0)
         ut_argcheck(argc, argv);
+    if (argc >= 2 && strcmp(argv[1], "-mmapexec") == 0)
+        ut_mmap_exec_side(argc, argv);
     named = ut_options(argc, argv, &quick);
     ut_warm_up();
     if (named)

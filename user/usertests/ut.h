@@ -49,6 +49,10 @@ extern const struct ut_test ut_mem_tests[];
 extern const struct ut_test ut_fault_tests[];
 extern const struct ut_test ut_smp_tests[];
 extern const struct ut_test ut_cow_tests[];
+extern const struct ut_test ut_mmap_tests[];
+extern const struct ut_test ut_mmap_file_tests[];
+extern const struct ut_test ut_mmap_bad_tests[];
+extern const struct ut_test ut_mmap_view_tests[];
 extern const struct ut_test ut_runner_tests[];
 extern const struct ut_test ut_fuzz_tests[];
 // Run only when named: tests that hang on purpose (t_hang.c).
@@ -137,6 +141,10 @@ char *ut_xtoa(uint64 v, char *out);
 // past the break, the stack guard page. Returns how many (<= UT_NBAD).
 #define UT_NBAD 16
 int ut_bad_addrs(uint64 *out);
+
+// `usertests -mmapexec ADDR`: the exec'd side of mmap_exec; exits 0 when
+// nothing is mapped at ADDR any more.
+void ut_mmap_exec_side(int argc, char **argv) __attribute__((noreturn));
 
 // `usertests -argcheck MODE args...`: the exec'd side of the exec tests.
 // Exits 100 + argc when argv matches MODE ("pat" or "empty"), else 1.

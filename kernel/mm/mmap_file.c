@@ -1,0 +1,97 @@
+// mmap's adapter over today's file system (struct file, readi, writei,
+// the log). Everything mmap needs from files goes through here.
+#include "types.h"
+#include "param.h"
+#include "riscv.h"
+#include "spinlock.h"
+#include "sleeplock.h"
+#include "fs.h"
+#include "stat.h"
+#include "log.h"
+#include "inode.h"
+#include "file.h"
+#include "proc.h"
+#include "klib.h"
+#include "mmap_abi.h"
+#include "mmap_file.h"
+
+// Bytes one write-back transaction may carry: filewrite's budget of data
+// blocks (the log also takes the inode, bitmap and index blocks).
+#define MFILE_CHUNK ((MAXOPBLOCKS - 6) * BSIZE)
+_Static_assert(MFILE_CHUNK >= BSIZE, "MAXOPBLOCKS too small for write-back");
+
+// Nonzero if this hart holds a spinlock (push_off depth beyond our own).
+static int
+spinlocks_held(void)
+{
+    push_off();
+    int held = mycpu()->noff > 1;
+    pop_off();
+    return held;
+}
+
+int
+mfile_check(struct file *f, int prot, int flags)
+{
+    if (f->type != FD_INODE || !f->readable)
+        return -1;
+    if ((flags & MAP_SHARED) && (prot & PROT_WRITE) && !f->writable)
+        return -1;
+    ilock(f->ip);
+    int type = f->ip->type;
+    iunlock(f->ip);
+    return type == T_FILE ? 0 : -1;
+}
+
+int
+mfile_read(struct file *f, uint64 off, void *page)
+{
+    struct inode *ip = f->ip;
+    // A kernel copy may fault here holding a spinlock (pipes copy under
+    // theirs): a disk read would sleep under it. And readi holds a buffer
+    // of its inode while it copies out: taking that inode's lock again
+    // would wait forever on ourselves. Both fail the copy instead.
+    if (spinlocks_held() || holdingsleep(&ip->lock))
+        return -1;
+    memset(page, 0, PGSIZE);
+    ilock(ip);
+    int r = off < ip->size ? readi(ip, 0, (uint64)page, off, PGSIZE) : 0;
+    iunlock(ip);
+    return r < 0 ? -1 : 0;
+}
+
+int
+mfile_write(struct file *f, uint64 off, const void *page)
+{
+    struct inode *ip = f->ip;
+    for (uint64 done = 0; done < PGSIZE; done += MFILE_CHUNK) {
+        begin_op();
+        ilock(ip);
+        uint64 at = off + done, n = 0;
+        // Clip under the lock: the file may have shrunk since the fault.
+        if (at < ip->size)
+            n = ip->size - at < MFILE_CHUNK ? ip->size - at : MFILE_CHUNK;
+        if (n > PGSIZE - done)
+            n = PGSIZE - done;
+        int r = n ? writei(ip, 0, (uint64)page + done, at, n) : 0;
+        iunlock(ip);
+        end_op();
+        if (r != (int)n)
+            return -1;
+        if (n < MFILE_CHUNK)
+            break; // reached the end of the file
+    }
+    return 0;
+}
+
+struct file *
+mfile_dup(struct file *f)
+{
+    return filedup(f);
+}
+
+void
+mfile_put(struct file *f)
+{
+    fileclose(f);
+}
