@@ -71,6 +71,29 @@ ut_leak_check(const struct ut_test *t, uint64 before)
     return 1;
 }
 
+// Gives the test child its own copy of every page it shares with the
+// runner: the data, the bss, the stack and any heap. fork shares them
+// copy-on-write, and the runner keeps writing its watchdog state (stack,
+// procinfo() arrays) while the test runs: the first store to a page both
+// map copies it, which would cost the test's free-page count one page
+// until the child exits. Storing a byte of each page back to itself breaks
+// every such share here, before the test takes its first count; neither
+// side allocates after that. (The runner may copy a page first; then the
+// store here finds it ours alone and takes it back as it is.)
+static void
+ut_unshare(void)
+{
+    extern char __data_start[], _end[];
+    // exec puts the stack right below the heap (t_exec checks the layout).
+    uint64 stack = ut_heap_start - USERSTACK * PGSIZE, brk = (uint64)sbrk(0);
+
+    for (uint64 va = PGROUNDDOWN((uint64)__data_start); va < (uint64)_end;
+         va += PGSIZE)
+        *(volatile char *)va = *(volatile char *)va;
+    for (uint64 va = stack; va < brk; va += PGSIZE)
+        *(volatile char *)va = *(volatile char *)va;
+}
+
 // Returns 1 when the test passed.
 static int
 ut_run(const struct ut_test *t)
@@ -81,6 +104,7 @@ ut_run(const struct ut_test *t)
 
     pid = fork();
     if (pid == 0) {
+        ut_unshare();
         ut_name = t->name;
         t->fn();
         exit(0);

@@ -1,6 +1,7 @@
 // The watchdog's own test: tests that spin or deadlock on purpose (hidden:
 // only named runs select them) and runner_hangs, which runs them in a
-// nested usertests with small limits and checks both are caught.
+// nested usertests with small limits and checks both are caught; and
+// runner_polls_free: the watchdog's polling costs a test no page.
 #include "ut.h"
 
 // Every hart busy in user mode, forever: only the CPU budget stops this.
@@ -95,7 +96,57 @@ runner_hangs(void)
     UT_CHECK(!hang_has_line(hang_out, "FAIL ", "still alive"));
 }
 
+static struct procinfo hang_procs[NPROC];
+
+// Scheduler runs of the runner (our parent: the largest smaller pid
+// named usertests), 0 if it is not found.
+static uint64
+hang_runner_runs(void)
+{
+    int n = procinfo(hang_procs, NPROC), me = getpid(), best = -1;
+
+    for (int i = 0; i < n; i++)
+        if (hang_procs[i].pid < me &&
+            strcmp(hang_procs[i].name, "usertests") == 0 &&
+            (best < 0 || hang_procs[i].pid > hang_procs[best].pid))
+            best = i;
+    return best < 0 ? 0 : hang_procs[best].runs;
+}
+
+// The runner's watchdog writes one procinfo() entry per process while a
+// test runs. Filling the process table makes it write every page of its
+// arrays; those pages were shared copy-on-write with this test, and no
+// copy of them may show in the test's free-page count.
+static void
+runner_polls_free(void)
+{
+    uint64 before = ut_free_pages(), runs;
+    int fds[2], n = 0, pid;
+    char c;
+
+    UT_EQ(pipe(fds), 0);
+    while (n < NPROC && (pid = fork()) >= 0) {
+        if (pid == 0) {
+            close(fds[1]);
+            read(fds[0], &c, 1);
+            exit(0);
+        }
+        n++;
+    }
+    // Progress, not time: wait until the runner has polled three times.
+    runs = hang_runner_runs();
+    for (int i = 0; i < 1000 && hang_runner_runs() < runs + 3; i++)
+        sleep(1);
+    close(fds[1]);
+    close(fds[0]);
+    for (int i = 0; i < n; i++)
+        UT_CHECK(wait(0) > 0);
+    UT_CHECK(n > 8);
+    UT_EQ(ut_free_pages(), before);
+}
+
 const struct ut_test ut_runner_tests[] = {
     {"runner_hangs", runner_hangs, 0},
+    {"runner_polls_free", runner_polls_free, 0},
     {0, 0, 0},
 };
