@@ -34,6 +34,10 @@ enum fz_class {
     FZ_NEARBRK,  // a few bytes either side of the break
     FZ_PATH,     // one of a few names inside FZ_DIR
     FZ_PID,      // ourselves, our children, init, or nobody
+    FZ_PGID,     // a group of our children's, or nobody: never one of
+                 // the runner's or the shell's, which killpg would end
+    FZ_MODE,     // a console mode other than raw, which would leave the
+                 // shell's typed input unread after the run
     FZ_NCLASS
 };
 

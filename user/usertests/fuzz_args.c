@@ -2,6 +2,7 @@
 // (kinds), the interesting values of each class, and the oracle that says
 // which results are impossible. Runs no call itself.
 #include "fuzz.h"
+#include "kernel/jobs.h"
 
 const char *const fz_names[] = {SYS_LIST(FZ_NAME)};
 const int fz_nnames = sizeof(fz_names) / sizeof(fz_names[0]);
@@ -12,7 +13,10 @@ char fz_buf[FZ_BUF_SIZE];
 // Argument kinds of the calls we know; a call only the table knows gets
 // K_ANY for every argument. Arguments past the signature are K_ANY too:
 // the kernel must ignore them.
-enum { K_ANY, K_INT, K_FD, K_LEN, K_PTR, K_PATH, K_PID, K_TICKS, K_MAJOR };
+enum {
+    K_ANY, K_INT, K_FD, K_LEN, K_PTR, K_PATH, K_PID, K_TICKS, K_MAJOR,
+    K_PGID, K_MODE
+};
 static const unsigned char fz_kinds[][FZ_NARGS] = {
     [SYS_exit] = {K_INT},       [SYS_wait] = {K_PTR},
     [SYS_pipe] = {K_PTR},       [SYS_read] = {K_FD, K_PTR, K_LEN},
@@ -25,6 +29,11 @@ static const unsigned char fz_kinds[][FZ_NARGS] = {
     [SYS_unlink] = {K_PATH},    [SYS_link] = {K_PATH, K_PATH},
     [SYS_mkdir] = {K_PATH},     [SYS_close] = {K_FD},
     [SYS_meminfo] = {K_PTR},    [SYS_procinfo] = {K_PTR, K_LEN},
+    // Job control: groups and the console are shared with the runner and
+    // the shell, so their arguments name only what is ours to end.
+    [SYS_setpgid] = {K_PID, K_PGID}, [SYS_getpgid] = {K_PID},
+    [SYS_fgpgrp] = {K_PGID},    [SYS_consmode] = {K_MODE},
+    [SYS_waitusage] = {K_PTR, K_PTR}, [SYS_killpg] = {K_PGID},
 };
 #define FZ_NKINDS (int)(sizeof(fz_kinds) / sizeof(fz_kinds[0]))
 
@@ -61,10 +70,17 @@ fz_class_of(int kind, uint64 pick)
     case K_FD: return pick % 8 ? FZ_FD : FZ_INT;
     case K_LEN: return pick % 8 ? FZ_LEN : FZ_INT;
     case K_PID: return FZ_PID;
+    case K_PGID: return FZ_PGID;
+    case K_MODE: return FZ_MODE;
     case K_PTR: return fz_ptr_classes[pick % sizeof(fz_ptr_classes)];
     case K_PATH:
         return pick % 2 ? FZ_PATH : fz_ptr_classes[pick % sizeof(fz_ptr_classes)];
-    default: return pick % FZ_NCLASS;
+    default: {
+        // Any class but those that name shared state: a raw value could
+        // name the shell's group or the raw console mode by chance.
+        int cls = pick % FZ_NCLASS;
+        return cls == FZ_PGID || cls == FZ_MODE ? FZ_INT : cls;
+    }
     }
 }
 
@@ -77,6 +93,22 @@ fz_unknown_nr(uint64 pick)
     if (pick % 2)
         return fz_nnames + pick % 3;
     return odd[(pick >> 1) % 4];
+}
+
+// A call whose arguments the table describes (all of xv6's, and each
+// later call with a row of its own): its unused arguments get plain ints.
+// A later call without a row (mmap's) gets every class.
+static int
+fz_known(uint64 nr)
+{
+    if (nr >= (uint64)FZ_NKINDS || fz_names[nr] == 0)
+        return 0;
+    if (nr <= SYS_procinfo)
+        return 1;
+    for (int i = 0; i < FZ_NARGS; i++)
+        if (fz_kinds[nr][i] != K_ANY)
+            return 1;
+    return 0;
 }
 
 void
@@ -97,7 +129,7 @@ fz_plan(struct fz_rng *r, struct fz_call *c)
     for (int i = 0; i < FZ_NARGS; i++) {
         int kind = c->nr < (uint64)FZ_NKINDS ? fz_kinds[c->nr][i] : K_ANY;
         // A known call's unused arguments get junk, not a class.
-        if (kind == K_ANY && c->nr < (uint64)FZ_NKINDS && fz_names[c->nr])
+        if (kind == K_ANY && fz_known(c->nr))
             kind = K_INT;
         c->cls[i] = fz_class_of(kind, fz_next(r));
         c->raw[i] = fz_next(r);
@@ -156,6 +188,30 @@ fz_pid(uint64 raw)
     case 1: return me + 1 + (raw >> 2) % 3; // our children, if any
     default: return odd[(raw >> 2) % (sizeof(odd) / sizeof(odd[0]))];
     }
+}
+
+// Groups: those our children may lead, and names of nobody. A truncated
+// 64-bit value names one of ours too. Never 1 or the runner's group.
+static uint64
+fz_pgid(uint64 raw)
+{
+    static const uint64 odd[] = {0, ~0ULL, 1 << 20, 0x80000000};
+    uint64 me = getpid();
+
+    switch (raw % 4) {
+    case 0: return me + 1 + (raw >> 2) % 3;
+    case 1: return (1ULL << 32) | (me + 1);
+    default: return odd[(raw >> 2) % (sizeof(odd) / sizeof(odd[0]))];
+    }
+}
+
+// Console modes: cooked, and values that are no mode at all.
+static uint64
+fz_mode(uint64 raw)
+{
+    static const uint64 modes[] = {CONSOLE_COOKED, ~0ULL, 2, 0x80000000,
+                                   (1ULL << 32) | CONSOLE_COOKED};
+    return modes[raw % (sizeof(modes) / sizeof(modes[0]))];
 }
 
 // The pid class's choice without running anything: does kill(arg) hit us?
@@ -223,6 +279,8 @@ fz_value(int cls, uint64 raw)
     case FZ_NEARBRK: return (uint64)sbrk(0) + raw % 64 - 32;
     case FZ_PATH: return (uint64)fz_paths[raw % (sizeof(fz_paths) / sizeof(fz_paths[0]))];
     case FZ_PID: return fz_pid(raw);
+    case FZ_PGID: return fz_pgid(raw);
+    case FZ_MODE: return fz_mode(raw);
     default: return fz_int(raw);
     }
 }

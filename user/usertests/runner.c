@@ -98,6 +98,7 @@ ut_unshare(void)
 static int
 ut_run(const struct ut_test *t)
 {
+    int nbefore = ut_nprocs();
     uint64 before = ut_runner_free(), cpu = 0;
     int pid, bad, t0 = uptime();
     char num[24], el[24];
@@ -115,6 +116,8 @@ ut_run(const struct ut_test *t)
     } else {
         bad = ut_verdict(t, ut_watch(t, pid, &cpu)) != 0;
     }
+    // Orphans the test left are init's to reap: count once they are gone.
+    ut_settle(nbefore);
     bad |= ut_leak_check(t, before);
     // Whatever a failed test left running must not skew the next test's
     // page count: kill it and give init time to reap it.

@@ -208,6 +208,29 @@ ut_meminfo(struct meminfo *m)
         UT_FAIL("meminfo() failed");
 }
 
+int
+ut_nprocs(void)
+{
+    // Static: NPROC entries are too big for a test's one-page stack.
+    static struct procinfo all[NPROC];
+
+    return procinfo(all, NPROC);
+}
+
+int
+ut_settle(int n)
+{
+    // An orphan is reaped by init when init gets to run, so how long this
+    // takes follows the machine, not the test: poll, with a generous
+    // bound that only a process that never ends reaches.
+    for (int polls = 0; polls < UT_SETTLE_POLLS; polls++) {
+        if (ut_nprocs() <= n)
+            return 1;
+        sleep(1);
+    }
+    return 0;
+}
+
 uint64
 ut_free_pages(void)
 {

@@ -127,6 +127,13 @@ void ut_spin_exit(int ticks) __attribute__((noreturn));
 // meminfo() or fail the test.
 void ut_meminfo(struct meminfo *m);
 uint64 ut_free_pages(void);
+// Processes alive now, zombies included (procinfo), or -1.
+int ut_nprocs(void);
+// Waits until at most n processes are alive, so that the pages of every
+// orphan a test left are back before pages are counted. Returns 0 if
+// they did not go within UT_SETTLE_POLLS polls of a tick each.
+#define UT_SETTLE_POLLS 3000
+int ut_settle(int n);
 // The fd open() would return next (dup of 0, closed again).
 int ut_lowest_fd(void);
 // Creates or truncates path holding exactly buf[0..n); fails the test on error.
