@@ -56,6 +56,8 @@ KOBJS := $(patsubst %.S,$(B)/%.o,$(KERNEL_ASM)) \
 
 UPROGS := init sh echo cat ls grep wc mkdir rm ln kill halt free ps \
     lazybench usertests
+# The file-system benchmark (make bench runs it).
+UPROGS += fsbench
 ULIB   := $(U)/start.o $(U)/ulib.o $(U)/printf.o $(U)/umalloc.o $(U)/usys.o
 UBINS  := $(addprefix $(U)/_,$(UPROGS))
 FS_FILES := $(B)/README $(UBINS)
