@@ -141,10 +141,10 @@ $(H)/mkfs: tools/mkfs.c kernel/fs.h kernel/param.h
 	@mkdir -p $(@D)
 	@echo "  HOSTCC  $@"
 	$(Q)$(HOSTCC) -std=gnu11 -Wall -Wextra -Werror -O2 -I. -o $@ $<
-$(H)/fsck: tools/fsck.c kernel/fs.h kernel/param.h
+$(H)/fsck: tools/fsck.c tools/fsck_check.c tools/fsck.h kernel/fs.h kernel/param.h
 	@mkdir -p $(@D)
 	@echo "  HOSTCC  $@"
-	$(Q)$(HOSTCC) -std=gnu11 -Wall -Wextra -Werror -O2 -I. -o $@ $<
+	$(Q)$(HOSTCC) -std=gnu11 -Wall -Wextra -Werror -O2 -I. -o $@ tools/fsck.c tools/fsck_check.c
 
 # The README goes in as /README, so `cat README | wc` works in the guest.
 $(B)/README: README.md

@@ -15,8 +15,7 @@
 #include "trap.h"
 #include "exec.h"
 #include "inode.h"
-#include "log.h"
-#include "buf.h"
+#include "blkdev.h"
 
 struct cpu cpus[NCPU];
 int ncpu;

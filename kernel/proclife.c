@@ -13,7 +13,6 @@
 #include "fpu.h"
 #include "file.h"
 #include "inode.h"
-#include "log.h"
 
 // Held while changing any p->parent, and by wait(); taken before p->lock.
 static struct spinlock wait_lock = {0, "wait_lock", 0};
@@ -104,9 +103,7 @@ exit(int status)
             p->ofile[fd] = 0;
         }
     }
-    begin_op();
     iput(p->cwd);
-    end_op();
     p->cwd = 0;
 
     acquire(&wait_lock);
