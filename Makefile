@@ -58,11 +58,13 @@ UPROGS := init sh echo cat ls grep wc mkdir rm ln kill halt free ps \
     lazybench usertests
 # The file-system benchmark (make bench runs it).
 UPROGS += fsbench
+# The crash test's workload (tests/crash/crash.py).
+UPROGS += crashload
 ULIB   := $(U)/start.o $(U)/ulib.o $(U)/printf.o $(U)/umalloc.o $(U)/usys.o
 UBINS  := $(addprefix $(U)/_,$(UPROGS))
 FS_FILES := $(B)/README $(UBINS)
 
-.PHONY: all kernel qemu qemu-gdb check bench deps clean format print-qemu \
+.PHONY: all kernel qemu qemu-gdb check bench deps clean format print-qemu crash \
     sd-image qemu-run qemu-gdb-run bench-run check-run
 all: $(B)/kernel.elf $(B)/kernel.bin $(FS_IMG)
 kernel: $(B)/kernel.elf $(B)/kernel.bin
@@ -276,3 +278,11 @@ format:
 .SECONDARY:
 
 -include $(shell find build -name '*.d' 2>/dev/null)
+
+# The crash test alone, any number of cuts: `make crash CUTS=100`.
+CUTS ?= 10
+crash: all $(H)/fsck
+	@cp $(FS_IMG) $(B)/crash.img
+	python3 tests/crash/crash.py --cuts $(CUTS) --image $(B)/crash.img \
+	    --fsck $(H)/fsck --log $(B)/crash-console.log -- \
+	    $(QEMU) $(subst $(DISK_IMG),$(B)/crash.img,$(QEMU_OPTS))
