@@ -233,14 +233,11 @@ check_counts(void)
 {
     for (uint i = ROOTINO; i < im.sb.ninodes; i++) {
         struct dinode *d = &inodes[i];
-        int in_map = bit(im.sb.imapstart, i);
         if (d->type == 0) {
-            if (in_map)
+            if (bit(im.sb.imapstart, i))
                 problem("inode %u marked in use but free", i);
             continue;
         }
-        if (!in_map)
-            problem("inode %u in use but free in the bitmap", i);
         if (d->type != T_DIR && d->type != T_FILE && d->type != T_DEVICE)
             problem("inode %u: bad type %d", i, d->type);
         if (links[i] == 0 && d->nlink == 0)
@@ -283,6 +280,11 @@ check_all(void)
     parent = xcalloc(im.sb.ninodes, sizeof(uint));
     if (bit(im.sb.imapstart, 0) == 0)
         problem("inode 0 free in the bitmap");
+    // An inode whose bit is clear is free whatever its slot holds (a
+    // file system written sparsely onto a used card leaves garbage there).
+    for (uint i = ROOTINO; i < im.sb.ninodes; i++)
+        if (!bit(im.sb.imapstart, i))
+            memset(&inodes[i], 0, sizeof(inodes[i]));
     for (uint i = ROOTINO; i < im.sb.ninodes; i++)
         if (inodes[i].type != 0)
             claim_inode(i, &inodes[i]);

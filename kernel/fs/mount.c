@@ -47,6 +47,18 @@ check_superblock(const struct superblock *sb)
         panic("fs: damaged superblock");
 }
 
+// Nonzero if inum's bit is set in the inode bitmap. Only those inodes
+// count: the table of a file system written sparsely onto a used card
+// holds garbage where no inode was ever allocated.
+static int
+inode_in_use(uint inum)
+{
+    struct buf *b = cache_get(fs_sb.imapstart + inum / BPB);
+    int set = (b->data[(inum % BPB) / 8] >> (inum % 8)) & 1;
+    cache_put(b);
+    return set;
+}
+
 // A crash between an unlink (or a failed create) and the freeing of the
 // inode leaves it allocated with no links. Nobody can have it open now.
 static void
@@ -55,7 +67,8 @@ free_orphans(void)
     int freed = 0;
     for (uint inum = ROOTINO + 1; inum < fs_sb.ninodes; inum++) {
         if (inum % IPB == 0 || inum == ROOTINO + 1) {
-            // Skip a whole block of free inodes without locking each.
+            // Skip a whole block of inodes with no orphan candidate
+            // without locking each.
             struct buf *b = cache_get(fs_sb.inodestart + inum / IPB);
             int any = 0;
             struct dinode *d = (struct dinode *)b->data;
@@ -67,6 +80,8 @@ free_orphans(void)
                 continue;
             }
         }
+        if (!inode_in_use(inum))
+            continue;
         struct inode *ip = iget(inum);
         ilock(ip);
         int orphan = ip->type != 0 && ip->nlink == 0;

@@ -169,6 +169,17 @@ expect_fail "block out of range" "out of range" "$FSCK" "$TMP/bad.img"
 corrupt
 put_u16 "$TMP/bad.img" $(ino $((NINODES - 2))) 2     # type T_FILE,
 put_u16 "$TMP/bad.img" $(($(ino $((NINODES - 2))) + 6)) 1  # nlink 1
+# Garbage in a slot whose bitmap bit is clear is a free inode (a sparse
+# write onto a used card leaves such slots).
+if "$FSCK" "$TMP/bad.img" >/dev/null; then
+    ok
+else
+    bad "fsck reads a free inode's garbage slot as an inode"
+fi
+IMAPSTART=$(u32 "$IMG" $((SB + 24)))
+put_u8 "$TMP/bad.img" $((IMAPSTART * BS + (NINODES - 2) / 8)) \
+    $(($(u8 "$TMP/bad.img" $((IMAPSTART * BS + (NINODES - 2) / 8))) |
+        1 << ((NINODES - 2) % 8)))
 expect_fail "orphan inode" "no directory names it" "$FSCK" "$TMP/bad.img"
 
 corrupt
