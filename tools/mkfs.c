@@ -35,7 +35,7 @@ _Static_assert(sizeof(struct superblock) <= BSIZE, "superblock fits");
 #define DEFAULT_SIZE (128u << 20) / BSIZE // 128 MiB: room for make bench
 #define MIN_SIZE 64                       // blocks (256 KiB)
 #define MAX_SIZE 0xffffffffu              // blocks: 32-bit block numbers
-#define MIN_JOURNAL 64
+#define MIN_JOURNAL 192 // the kernel wants transactions of >= 40 blocks
 #define MAX_JOURNAL 2048 // 8 MiB: enough to batch many commits
 
 static int img = -1;

@@ -126,6 +126,10 @@ journal_init(const struct superblock *sb)
     cap = cap > (int)JHEAD_MAX ? (int)JHEAD_MAX : cap;
     cap = cap > (int)MAX_PTRS ? (int)MAX_PTRS : cap;
     cap = cap > cache_size() / 4 ? cache_size() / 4 : cap;
+    // The largest operation (creating a directory) reserves 32 blocks.
+    if (cap < 40)
+        panic("journal: %u blocks leave transactions of %d blocks; "
+              "at least 40 are needed", sb->njournal, cap);
     jr.capacity = cap;
     jr.max_logged = cache_size() / 2;
     jr.max_logged = jr.max_logged > MAX_LOGGED ? MAX_LOGGED : jr.max_logged;

@@ -83,6 +83,8 @@ free_orphans(void)
         if (!inode_in_use(inum))
             continue;
         struct inode *ip = iget(inum);
+        if (ip == 0)
+            panic("fs: no in-memory inode for the orphan sweep");
         ilock(ip);
         int orphan = ip->type != 0 && ip->nlink == 0;
         iunlock(ip);
