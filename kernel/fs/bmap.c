@@ -61,14 +61,16 @@ bmap(struct inode *ip, uint64 lbn, int alloc)
     return mid ? index_entry(mid, lbn % NINDIRECT, alloc) : 0;
 }
 
-// On a sequential read (one starting at or before where read-ahead got
-// to), fetches the blocks being read and RA_WINDOW more in long requests,
-// once the reader is within half a window of the end of what was fetched.
+// Fetches the blocks being read and RA_WINDOW more in long requests, once
+// the reader is within half a window of the end of what was fetched. A
+// read that starts away from the fetched stream starts a new one.
 static void
 read_ahead(struct inode *ip, uint64 first, uint64 last)
 {
     uint64 end = (ip->size + BSIZE - 1) / BSIZE;
-    if (first > ip->ra_next || last + RA_WINDOW / 2 < ip->ra_next)
+    if (first > ip->ra_next || first + 2 * RA_WINDOW < ip->ra_next)
+        ip->ra_next = first;
+    if (last + RA_WINDOW / 2 < ip->ra_next)
         return;
     uint64 from = ip->ra_next > first ? ip->ra_next : first;
     uint64 stop = last + 1 + RA_WINDOW < end ? last + 1 + RA_WINDOW : end;

@@ -137,6 +137,7 @@ inode_create(short type, short major, short minor)
     ip->nlink = 1;
     ip->size = 0;
     memset(ip->addrs, 0, sizeof(ip->addrs));
+    ip->ra_next = 0;
     ip->valid = 1;
     iupdate(ip);
     return ip;
