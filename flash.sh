@@ -32,8 +32,9 @@ image options:
                   the ELF, default build/BOARD/kernel.elf)
   --fs FILE       lazyos file system image (default build/BOARD/fs.img)
   --fs-size SIZE  make the file system SIZE (N with K, M or G), or "rest":
-                  the rest of the card (--device only); its files are
-                  copied into a new image of that size (build/host/mkfs)
+                  the rest of the card (--device only; the default there
+                  for a lazyos image); its files are copied into a new
+                  image of that size (build/host/mkfs)
   --initrd FILE   also copy FILE to the FAT as "initrd"
   --dtb FILE      also copy FILE to the FAT as "lazyos.dtb" (boot.scr of
                   visionfive2 and hifive-unmatched then passes it to the kernel)
@@ -270,6 +271,11 @@ build_image() {
     need_tools sgdisk:gdisk mkfs.vfat:dosfstools mcopy:mtools \
         mkimage:u-boot-tools
     collect_fat_files "$kernel"
+    # A card gets a file system that fills it, when we can rebuild it.
+    if [ -z "$FS_SIZE" ] && [ -n "$DEVICE" ] &&
+        [ "$(od -An -tx4 -N4 "$fs" | tr -d ' ')" = 53465a4c ]; then
+        FS_SIZE=rest
+    fi
     plan_layout "$fs"
     if [ -n "$FS_SIZE" ]; then
         resize_fs "$fs"
