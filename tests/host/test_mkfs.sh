@@ -298,7 +298,7 @@ expect_fail "--size too small" "too small" "$MKFS" "$NEW" --size 40
 expect_fail "--inodes past the dirent limit" "too large" \
     "$MKFS" "$NEW" --inodes 65537
 expect_fail "unknown option" "usage" "$MKFS" "$NEW" --frobnicate
-expect_fail "contents too big" "image full" "$MKFS" "$NEW" --size 100 "$IN/big"
+expect_fail "contents too big" "image full" "$MKFS" "$NEW" --size 260 "$IN/big"
 if [ -e "$NEW" ]; then bad "a failed mkfs left $NEW behind"; else ok; fi
 expect_fail "fsck without arguments" "usage" "$FSCK"
 expect_fail "fsck of a missing image" "no such file" "$FSCK" "$TMP/none.img"
