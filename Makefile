@@ -51,6 +51,14 @@ DRIVER_C   := $(addprefix drivers/,$(addsuffix .c,$(DRIVERS)))
 ifneq ($(filter spi_sifive,$(DRIVERS)),)
 DRIVER_C   += drivers/sd_spi.c
 endif
+# The DesignWare MSHC driver keeps the SD card protocol in a file of its own.
+ifneq ($(filter dw_mshc,$(DRIVERS)),)
+DRIVER_C   += drivers/dw_mshc_sd.c
+endif
+# The SiFive SPI driver reads its input clock from the PRCI's registers.
+ifneq ($(filter spi_sifive,$(DRIVERS)),)
+DRIVER_C   += drivers/sifive_prci.c
+endif
 KOBJS := $(patsubst %.S,$(B)/%.o,$(KERNEL_ASM)) \
     $(patsubst %.c,$(B)/%.o,$(KERNEL_C) $(DRIVER_C)) $(B)/driver_table.o
 
@@ -212,7 +220,7 @@ HOST_TESTS := $(H)/test_fdt $(H)/test_vm $(H)/test_sd_spi $(H)/test_uart_sifive 
 # test_dw_mshc.c includes its test_dw_mshc_*.c parts; the models link in.
 DW_MSHC_TEST_SRCS := tests/host/test_dw_mshc.c tests/host/dw_model.c \
     tests/host/dw_card.c tests/host/kernel_stubs.c tests/host/dw_slot.c \
-    drivers/dw_mshc.c kernel/fdt.c
+    drivers/dw_mshc.c drivers/dw_mshc_sd.c kernel/fdt.c
 DW_MSHC_TEST_PARTS := $(addprefix tests/host/,test_dw_mshc_attach.c \
     test_dw_mshc_rw.c test_dw_mshc_faults.c dw_model.h kernel_stubs.h dw_slot.h)
 $(H)/test_dw_mshc: $(DW_MSHC_TEST_SRCS) $(DW_MSHC_TEST_PARTS) $(HOST_HDRS) \
@@ -247,7 +255,8 @@ $(H)/test_uart_sifive: tests/host/test_uart_sifive.c drivers/uart_sifive.c kerne
 	@mkdir -p $(@D)
 	@echo "  HOSTCC  $@"
 	$(Q)$(HOSTCC) $(HOSTCFLAGS) -o $@ tests/host/test_uart_sifive.c kernel/fdt.c
-VM_TEST_SRCS := kernel/mm/kalloc.c kernel/mm/vm.c kernel/mm/uvm.c kernel/mm/vmfault.c
+VM_TEST_SRCS := kernel/mm/kalloc.c kernel/mm/vm.c kernel/mm/uvm.c kernel/mm/vmfault.c \
+    kernel/mm/kcache.c kernel/mm/vmregion.c
 $(H)/test_vm: tests/host/test_vm.c $(VM_TEST_SRCS) tests/host/hosttest.h $(HOST_HDRS)
 	@mkdir -p $(@D)
 	@echo "  HOSTCC  $@"
@@ -261,6 +270,23 @@ $(H)/test_fdt: $(FDT_TEST_SRCS) $(FDT_TEST_PARTS) tests/host/hosttest.h $(HOST_H
 	@mkdir -p $(@D)
 	@echo "  HOSTCC  $@"
 	$(Q)$(HOSTCC) $(HOSTCFLAGS) -o $@ $(FDT_TEST_SRCS)
+
+# The SPI controller's input clock from the PRCI, and the SCK divider. The
+# test includes drivers/spi_sifive.c itself, to reach its static parts.
+SPI_CLOCK_TEST_SRCS := tests/host/test_spi_clock.c drivers/sifive_prci.c \
+    drivers/sd_spi.c tests/host/kernel_stubs.c kernel/fdt.c
+$(H)/test_spi_clock: $(SPI_CLOCK_TEST_SRCS) drivers/spi_sifive.c \
+    tests/host/hosttest.h $(HOST_HDRS)
+	@mkdir -p $(@D)
+	@echo "  HOSTCC  $@"
+	$(Q)$(HOSTCC) $(HOSTCFLAGS) -o $@ $(SPI_CLOCK_TEST_SRCS)
+HOST_TESTS += $(H)/test_spi_clock
+# What the kernel reads from a tree, for tests/smoke/vf2_fdt.py.
+$(H)/machine_dump: tests/host/machine_dump.c kernel/fdt.c kernel/fdt_machine.c $(HOST_HDRS)
+	@mkdir -p $(@D)
+	@echo "  HOSTCC  $@"
+	$(Q)$(HOSTCC) $(HOSTCFLAGS) -o $@ tests/host/machine_dump.c kernel/fdt.c kernel/fdt_machine.c
+HOST_TESTS += $(H)/machine_dump
 
 check: deps
 	+@$(MAKE) --no-print-directory check-run
@@ -286,3 +312,6 @@ crash: all $(H)/fsck
 	python3 tests/crash/crash.py --cuts $(CUTS) --image $(B)/crash.img \
 	    --fsck $(H)/fsck --log $(B)/crash-console.log -- \
 	    $(QEMU) $(subst $(DISK_IMG),$(B)/crash.img,$(QEMU_OPTS))
+
+# The in-guest fuzzer walks the generated call list (SYS_LIST).
+$(U)/usertests/fuzz_args.o $(U)/usertests/t_fuzz.o: | $(GEN)/syscall_nr.h

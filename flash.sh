@@ -5,6 +5,9 @@
 set -eu -o pipefail
 
 ROOT=$(cd "$(dirname "$0")" && pwd)
+# The JTAG path (--jtag) lives in a file of its own.
+# shellcheck source=tools/flash-jtag.sh
+. "$ROOT/tools/flash-jtag.sh"
 # GPT type of the partition holding the lazyos file system: our own random
 # GUID. The kernel looks for it; on disk (GPT byte order) it reads
 # ae 0a cc f1 e9 49 70 42 9f d2 36 89 17 06 5d 54. It is always the last
@@ -18,7 +21,7 @@ usage() {
     cat <<EOF
 usage: flash.sh --board BOARD --image FILE   [image options]
        flash.sh --board BOARD --device /dev/sdX [--yes] [image options]
-       flash.sh --board hifive-unmatched --jtag --fdt-addr ADDR [--hart N]
+       flash.sh --board hifive-unmatched --jtag --fdt-addr ADDR --hart N
                 [--kernel ELF]
        flash.sh --help
 
@@ -26,7 +29,10 @@ usage: flash.sh --board BOARD --image FILE   [image options]
   --device DEV    write it to the whole card DEV (removable, unmounted), then
                   read it back and compare; asks first unless --yes
   --jtag          load the kernel ELF over JTAG with OpenOCD and gdb-multiarch
-                  into a board stopped at its U-Boot prompt
+                  into a board stopped at its U-Boot prompt, and start it on
+                  one hart the way OpenSBI would: S-mode, satp = 0, S-mode
+                  interrupts off, a0 = hart id, a1 = device tree. The other
+                  harts stay parked in OpenSBI; the kernel starts them
 image options:
   --kernel FILE   kernel Image (default build/BOARD/kernel.bin; with --jtag
                   the ELF, default build/BOARD/kernel.elf)
@@ -42,7 +48,8 @@ image options:
   --uboot FILE    U-Boot (+ OpenSBI) for the board's "uboot" partition
 jtag options:
   --fdt-addr ADDR device tree address for a1 (U-Boot's fdtcontroladdr)
-  --hart N        hart U-Boot runs on, set up to enter the kernel (default 1)
+  --hart N        the hart U-Boot runs on (required: OpenSBI picks it at
+                  random each boot; its banner says "Boot HART ID")
 boards: $(list_boards | tr '\n' ' ')
 EOF
 }
@@ -178,7 +185,7 @@ resize_fs() {
         die "no $bin/mkfs and fsck: build them first with: make"
     case $FS_SIZE in
     rest) # the card's sectors, less what comes before and the backup GPT
-        mib=$((($(cat "/sys/class/block/$DEV_NAME/size") - FS_START - 34) /
+        mib=$((($(cat "$SYSFS/class/block/$DEV_NAME/size") - FS_START - 34) /
             MIB)) ;;
     *[Kk]) mib=$((${FS_SIZE%?} / 1024)) ;;
     *[Mm]) mib=${FS_SIZE%?} ;;
@@ -294,14 +301,45 @@ build_image() {
 
 # ---- writing a card ----
 
+# What a holder of a disk (a name under holders/ in sysfs) is, e.g.
+# "dm-0 (LVM vg-root)" or "md0 (RAID raid1)".
+holder_kind() {
+    local b=$SYSFS/class/block/$1 uuid
+    uuid=$(cat "$b/dm/uuid" 2>/dev/null || true)
+    case $uuid in
+    LVM-*) echo "$1 (LVM $(cat "$b/dm/name" 2>/dev/null))" ;;
+    CRYPT-*) echo "$1 (dm-crypt $(cat "$b/dm/name" 2>/dev/null))" ;;
+    ?*) echo "$1 (device-mapper $(cat "$b/dm/name" 2>/dev/null))" ;;
+    *) [ -e "$b/md/level" ] && echo "$1 (RAID $(cat "$b/md/level"))" ||
+        echo "$1" ;;
+    esac
+}
+
+# Refuses a disk that backs LVM, RAID or dm-crypt, itself or through one of
+# its partitions: the kernel lists such users in holders/. Overwriting it
+# would destroy a volume that need not be mounted to be in use.
+check_holders() {
+    local dev=$1 sys=$2 h users=''
+    for h in "$sys"/holders/* "$sys/$DEV_NAME"*/holders/*; do
+        [ -e "$h" ] || continue
+        users="$users, $(holder_kind "${h##*/}")"
+    done
+    [ -z "$users" ] || die "$dev backs ${users#, }: it is in use." \
+        "Stop that first (vgchange -an, cryptsetup close, mdadm --stop)" \
+        "if this really is the card to overwrite"
+}
+
 # Refuses anything but a whole, removable, unused disk. Sets DEV_NAME.
+# LAZYOS_FLASH_SYSFS stands in for /sys (the test's fake holders).
 check_device() {
     local dev=$1 sys mounts root_chain
+    SYSFS=${LAZYOS_FLASH_SYSFS:-/sys}
     DEV_NAME=$(basename "$(readlink -f "$dev")")
-    sys=/sys/class/block/$DEV_NAME
+    sys=$SYSFS/class/block/$DEV_NAME
     [ -d "$sys" ] || die "$dev: no $sys"
     [ ! -e "$sys/partition" ] ||
         die "$dev is a partition; give the whole card (e.g. /dev/sdb)"
+    check_holders "$dev" "$sys"
     root_chain=$(lsblk -nsro NAME "$(findmnt -nvo SOURCE /)" 2>/dev/null ||
         true)
     if grep -qx "$DEV_NAME" <<<"$root_chain"; then
@@ -326,7 +364,7 @@ check_device() {
 }
 
 confirm_write() {
-    local dev=$1 img=$2 sys=/sys/class/block/$DEV_NAME answer model
+    local dev=$1 img=$2 sys=$SYSFS/class/block/$DEV_NAME answer model
     local bytes=$(($(cat "$sys/size") * 512))
     [ "$bytes" -ge "$(size_of "$img")" ] ||
         die "$dev holds $((bytes / 1048576)) MiB; the image needs" \
@@ -374,65 +412,11 @@ write_device() {
     echo "Done: $dev holds lazyos for $BOARD. See boards/$BOARD/README.md."
 }
 
-# ---- JTAG ----
-
-jtag_load() {
-    local cfg elf pid i status=0
-    [ -n "$JTAG_CFG" ] || die "--jtag is not supported for board $BOARD" \
-        "(no JTAG configuration in boards/$BOARD/board.mk)"
-    [ -n "$FDT_ADDR" ] || bad_usage "--jtag needs --fdt-addr (U-Boot's" \
-        "fdtcontroladdr: run 'printenv fdtcontroladdr' at its prompt)"
-    cfg=$ROOT/boards/$BOARD/$JTAG_CFG
-    elf=${KERNEL:-$ROOT/build/$BOARD/kernel.elf}
-    check_input "kernel ELF" "$elf"
-    [ "$(head -c 4 "$elf" | od -An -tx1 | tr -d ' \n')" = 7f454c46 ] ||
-        die "$elf is not an ELF file"
-    need_tools openocd:openocd gdb-multiarch:gdb-multiarch
-    step "starting openocd -f boards/$BOARD/$JTAG_CFG (log: $WORK/openocd.log)"
-    openocd -f "$cfg" >"$WORK/openocd.log" 2>&1 &
-    pid=$!
-    OPENOCD_PID=$pid
-    for i in $(seq 50); do
-        grep -q 'Listening on port 3333' "$WORK/openocd.log" && break
-        kill -0 "$pid" 2>/dev/null ||
-            die "openocd stopped: $(tail -n 5 "$WORK/openocd.log")"
-        sleep 0.2
-    done
-    grep -q 'Listening on port 3333' "$WORK/openocd.log" || {
-        kill "$pid"
-        die "openocd did not open port 3333 in 10 s"
-    }
-    write_gdb_script "$WORK/load.gdb"
-    step "gdb-multiarch: load $elf, a0=$HART a1=$FDT_ADDR pc=_start, continue"
-    gdb-multiarch -q -x "$WORK/load.gdb" "$elf" || status=$?
-    kill "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-    return "$status"
-}
-
-# The kernel's entry contract (a0 = hart id, a1 = device tree, satp = 0 as
-# U-Boot leaves it), set up on the hart U-Boot runs on.
-write_gdb_script() {
-    cat >"$1" <<GDB
-set confirm off
-set pagination off
-target extended-remote localhost:3333
-monitor halt
-thread $((HART + 1))
-load
-set \$a0 = $HART
-set \$a1 = $FDT_ADDR
-set \$pc = _start
-echo lazyos: kernel loaded; continuing (Ctrl-C stops, 'quit' leaves)\\n
-continue
-GDB
-}
-
 # ---- command line ----
 
 BOARD='' IMAGE='' DEVICE='' KERNEL='' FS='' INITRD='' DTB='' SPL='' UBOOT=''
 FS_SIZE='' DEV_NAME=''
-FDT_ADDR='' HART='' YES=0 JTAG=0 WORK='' OPENOCD_PID=''
+FDT_ADDR='' HART='' YES=0 JTAG=0 WORK='' OPENOCD_PID='' SYSFS=/sys
 
 # set_once VAR FLAG VALUE: a flag given twice is a conflict, not an update.
 set_once() {
@@ -478,7 +462,8 @@ check_args() {
             bad_usage "--fdt-addr wants a hex address like 0xff7f1000"
         [ -z "$HART" ] || [[ $HART =~ ^[0-9]$ ]] ||
             bad_usage "--hart wants a hart number (0-9)"
-        HART=${HART:-1}
+        [ -n "$HART" ] || bad_usage "--jtag needs --hart (OpenSBI's" \
+            "\"Boot HART ID\" on the console: it changes from boot to boot)"
     else
         [ -z "$FDT_ADDR$HART" ] ||
             bad_usage "--fdt-addr and --hart go with --jtag"

@@ -35,14 +35,14 @@ dwm_read(const struct dwm *d, uint32 off)
     return d->io->read32(d->base + off);
 }
 
-static void
+void
 dwm_write(const struct dwm *d, uint32 off, uint32 val)
 {
     d->io->write32(d->base + off, val);
 }
 
 // Notes a failure for the operation's one message; returns -1.
-static int
+int
 dwm_fail(struct dwm *d, const char *why)
 {
     if (d->why == NULL) {
@@ -71,7 +71,7 @@ dwm_reset(struct dwm *d, uint32 bits)
     return dwm_poll(d, DWM_CTRL, bits, DWM_SPINS, "controller reset stuck");
 }
 
-static int
+int
 dwm_wait_busy(struct dwm *d)
 {
     return dwm_poll(d, DWM_STATUS, STATUS_BUSY, DWM_DATA_SPINS,
@@ -88,7 +88,7 @@ dwm_clock_cmd(struct dwm *d)
 }
 
 // Card clock of at most hz: stop it, change the divider, start it again.
-static int
+int
 dwm_set_clock(struct dwm *d, uint32 hz)
 {
     uint64 div = 0;
@@ -98,17 +98,19 @@ dwm_set_clock(struct dwm *d, uint32 hz)
     dwm_write(d, DWM_CLKENA, 0);
     if (dwm_clock_cmd(d) < 0)
         return -1;
-    dwm_write(d, DWM_CLKDIV, div > 255 ? 255 : div);
+    div = div > 255 ? 255 : div;
+    dwm_write(d, DWM_CLKDIV, div);
     dwm_write(d, DWM_CLKSRC, 0);
     if (dwm_clock_cmd(d) < 0)
         return -1;
+    d->card_hz = div ? d->ciu_hz / (2 * div) : d->ciu_hz;
     dwm_write(d, DWM_CLKENA, 1);
     return dwm_clock_cmd(d);
 }
 
 // Sends command idx and waits for its response, stored in resp (RESP0 first;
 // four words for a long one) unless resp is NULL. 0, or -1 noted by why.
-static int
+int
 dwm_cmd(struct dwm *d, uint32 idx, uint32 arg, uint32 flags, uint32 *resp)
 {
     d->cmd = idx;
@@ -136,7 +138,7 @@ dwm_cmd(struct dwm *d, uint32 idx, uint32 arg, uint32 flags, uint32 *resp)
 }
 
 // A command answered by R1 whose error bits must be clear.
-static int
+int
 dwm_cmd_r1(struct dwm *d, uint32 idx, uint32 arg, uint32 flags)
 {
     uint32 r1;
@@ -280,100 +282,6 @@ static const struct blk_ops dwm_blk_ops = {
     .rw = dwm_rw,
 };
 
-// CMD0, CMD8 and CMD55+ACMD41 at 400 kHz on a 1-bit bus. Returns the
-// card's spec version: 2 if it answers CMD8, 1 if it stays silent.
-static int
-dwm_power_up(struct dwm *d)
-{
-    uint32 r = 0, ocr = 0, arg;
-    int version = 2;
-
-    if (dwm_set_clock(d, SD_INIT_HZ) < 0)
-        return -1;
-    dwm_write(d, DWM_CTYPE, 0);
-    if (dwm_cmd(d, 0, 0, CMD_INIT, NULL) < 0)
-        return -1;
-    if (dwm_cmd(d, 8, SD_CMD8_ARG, R_SHORT, &r) < 0) {
-        if ((d->ints & INT_RTO) == 0)
-            return -1;
-        d->why = NULL; // v1 cards do not know CMD8
-        version = 1;
-    } else if ((r & 0xfff) != SD_CMD8_ARG) {
-        return dwm_fail(d, "bad CMD8 echo (voltage not supported?)");
-    }
-    arg = SD_OCR_WINDOW | (version == 2 ? SD_OCR_CCS : 0);
-    for (int i = 0; i < DWM_ACMD41_TRIES && (ocr & SD_OCR_DONE) == 0; i++) {
-        if (dwm_cmd(d, 55, 0, R_SHORT, NULL) < 0 ||
-            dwm_cmd(d, 41, arg, R_NOCRC, &ocr) < 0) {
-            if (d->ints & INT_RTO)
-                d->why = NULL; // silence: say what it means
-            return dwm_fail(d, "no card");
-        }
-    }
-    if ((ocr & SD_OCR_DONE) == 0)
-        return dwm_fail(d, "card never finished power-up (ACMD41)");
-    d->block_addr = version == 2 && (ocr & SD_OCR_CCS);
-    return version;
-}
-
-// Bits [hi:lo] of the 128-bit CSD; csd[0] is RESP0, bits 31:0.
-static uint32
-dwm_csd_bits(const uint32 *csd, int hi, int lo)
-{
-    uint32 v = 0;
-
-    for (int b = hi; b >= lo; b--)
-        v = (v << 1) | ((csd[b / 32] >> (b % 32)) & 1);
-    return v;
-}
-
-// CMD2 (the CID, unused), CMD3 for the card's address, and the capacity
-// from CMD9's CSD (version 1.0 or 2.0) into d->nsectors.
-static int
-dwm_identify(struct dwm *d)
-{
-    uint32 csd[4];
-    uint64 bytes = 0;
-
-    if (dwm_cmd(d, 2, 0, R_LONG, csd) < 0 || dwm_cmd(d, 3, 0, R_SHORT, csd) < 0)
-        return -1;
-    d->rca = csd[0] >> 16;
-    if (d->rca == 0)
-        return dwm_fail(d, "card gave address 0 (CMD3)");
-    if (dwm_cmd(d, 9, d->rca << 16, R_LONG, csd) < 0)
-        return -1;
-    // v1: (C_SIZE+1) * 2^(C_SIZE_MULT+2) blocks of 2^READ_BL_LEN bytes;
-    // v2: (C_SIZE+1) * 512 KiB.
-    if (dwm_csd_bits(csd, 127, 126) == 0)
-        bytes = (uint64)(dwm_csd_bits(csd, 73, 62) + 1)
-                << (dwm_csd_bits(csd, 49, 47) + 2 + dwm_csd_bits(csd, 83, 80));
-    else if (dwm_csd_bits(csd, 127, 126) == 1)
-        bytes = (uint64)(dwm_csd_bits(csd, 69, 48) + 1) << 19;
-    // Byte addresses are 32 bits: an SDSC card claiming more (only an
-    // invalid READ_BL_LEN can) is cut to what it can be asked for.
-    if (!d->block_addr && bytes > 0x100000000UL)
-        bytes = 0x100000000UL;
-    d->nsectors = bytes / SD_SECTOR;
-    return d->nsectors ? 0 : dwm_fail(d, "unknown CSD layout");
-}
-
-// CMD7 into the transfer state, the bus width, 512-byte blocks, speed.
-static int
-dwm_select(struct dwm *d)
-{
-    if (dwm_cmd(d, 7, d->rca << 16, R_SHORT, NULL) < 0 || dwm_wait_busy(d) < 0)
-        return -1;
-    if (d->wide) {
-        if (dwm_cmd(d, 55, d->rca << 16, R_SHORT, NULL) < 0 ||
-            dwm_cmd_r1(d, 6, SD_ACMD6_4BIT, R_SHORT) < 0)
-            return -1;
-        dwm_write(d, DWM_CTYPE, 1);
-    }
-    if (!d->block_addr && dwm_cmd_r1(d, 16, SD_SECTOR, R_SHORT) < 0)
-        return -1;
-    return dwm_set_clock(d, SD_FAST_HZ);
-}
-
 // The ciu clock rate, which the card clock is divided from: the node's
 // clock-frequency, else the rate the node assigns to its ciu clock (the
 // JH7110 trees do so, and give no rate otherwise), else an assumption.
@@ -428,10 +336,26 @@ dwm_host_init(struct dwm *d, const struct fdt *f, int node)
     return 0;
 }
 
+// Does the controller's own card-detect input say the slot is empty, with
+// nothing else in the node to ask (a GPIO, or "no detect at all")?
+static int
+dwm_cdetect_empty(struct dwm *d, const struct fdt *f, int node)
+{
+    return (dwm_read(d, DWM_CDETECT) & 1) &&
+           !fdt_getprop(f, node, "cd-gpios", 0) &&
+           !fdt_getprop(f, node, "broken-cd", 0) &&
+           !fdt_getprop(f, node, "non-removable", 0);
+}
+
 int
 dwm_attach(struct dwm *d, const struct fdt *f, int node)
 {
     const char *name = fdt_node_name(f, node);
+    // The VF2 wires card detect to GPIO 41, not to CDETECT, and the vendor
+    // tree does not say so: CDETECT alone never stops us. The card's answer
+    // (or the command time-outs) decides.
+    static const char *const cd_note =
+        "; CDETECT read empty, card identified anyway";
     int version;
 
     d->why = NULL;
@@ -439,25 +363,20 @@ dwm_attach(struct dwm *d, const struct fdt *f, int node)
     d->wide = fdt_getprop_u32(f, node, "bus-width", 1) >= 4; // SD: 1 or 4
     if (dwm_host_init(d, f, node) < 0)
         return -1;
-    // The VF2 wires card detect to a GPIO, not to CDETECT: try anyway.
-    if ((dwm_read(d, DWM_CDETECT) & 1) &&
-        !fdt_getprop(f, node, "cd-gpios", 0) &&
-        !fdt_getprop(f, node, "broken-cd", 0) &&
-        !fdt_getprop(f, node, "non-removable", 0)) {
-        printf("%s: no card (card detect)\n", name);
-        return -1;
-    }
+    d->cd_empty = dwm_cdetect_empty(d, f, node);
     version = dwm_power_up(d);
     if (version < 0 || dwm_identify(d) < 0 || dwm_select(d) < 0) {
-        printf("%s: %s (CMD%u, RINTSTS 0x%x)\n", name, d->why, d->why_cmd,
-               d->why_ints);
+        printf("%s: card not identified: %s (CMD%u, RINTSTS 0x%x)%s\n", name,
+               d->why, d->why_cmd, d->why_ints,
+               d->cd_empty ? "; CDETECT also reads empty" : "");
         return -1;
     }
     memcpy(d->name, "mmc0", 5);
     d->name[3] += ndwm % 10;
     initlock(&d->lock, d->name);
-    printf("%s: SD v%d card, %s addressing, %d-bit bus\n", d->name, version,
-           d->block_addr ? "block" : "byte", d->wide ? 4 : 1);
+    printf("%s: %s card (SD v%d), %lu MiB, %d-bit bus, clock %u kHz%s\n",
+           d->name, dwm_card_kind(d), version, d->nsectors >> 11,
+           d->wide ? 4 : 1, d->card_hz / 1000, d->cd_empty ? cd_note : "");
     blkdev_register(&dwm_blk_ops, d, d->nsectors, d->name);
     return 0;
 }

@@ -113,6 +113,8 @@ struct dwm {
     uint64 base;    // virtual address of the registers
     uint32 fifo;    // offset of the FIFO data window
     uint32 ciu_hz;  // card interface unit clock
+    uint32 card_hz; // card clock last set: ciu_hz / (2 * CLKDIV), or ciu_hz
+    int cd_empty;   // CDETECT said "no card" and the slot names no other way
     int wide;       // the slot wires DAT0-3
     int block_addr; // SDHC/SDXC: commands take sector numbers
     uint32 rca;     // the card's relative address
@@ -130,5 +132,26 @@ struct dwm {
 // the card with blkdev_register(), or -1 after printing one line saying why
 // (no card, a controller we cannot drive). Boot hart; every wait bounded.
 int dwm_attach(struct dwm *d, const struct fdt *f, int node);
+
+// The command path dw_mshc.c lends to dw_mshc_sd.c. Each returns 0, or -1
+// with the first failure of the operation noted in d->why (dwm_fail).
+void dwm_write(const struct dwm *d, uint32 off, uint32 val);
+int dwm_fail(struct dwm *d, const char *why);
+int dwm_wait_busy(struct dwm *d);
+// Card clock of at most hz; the rate really set goes to d->card_hz.
+int dwm_set_clock(struct dwm *d, uint32 hz);
+// Command idx; its response into resp (RESP0 first, four words if long).
+int dwm_cmd(struct dwm *d, uint32 idx, uint32 arg, uint32 flags, uint32 *resp);
+// A command answered by R1 whose error bits must be clear.
+int dwm_cmd_r1(struct dwm *d, uint32 idx, uint32 arg, uint32 flags);
+
+// dw_mshc_sd.c: the SD identification steps, in the order attach runs them.
+// Power-up returns the card's spec version (1 or 2) or -1; the others 0 or
+// -1, each noting why in d->why. The boot hart only, lock not needed.
+int dwm_power_up(struct dwm *d);
+int dwm_identify(struct dwm *d);
+int dwm_select(struct dwm *d);
+// "SDSC", "SDHC" or "SDXC", from the addressing mode and capacity.
+const char *dwm_card_kind(const struct dwm *d);
 
 #endif

@@ -402,6 +402,7 @@ int
 sd_spi_attach(struct sd_card *c, const struct sd_spi_ops *ops, void *bus)
 {
     int version;
+    uint32 hz;
 
     c->ops = ops;
     c->bus = bus;
@@ -418,11 +419,15 @@ sd_spi_attach(struct sd_card *c, const struct sd_spi_ops *ops, void *bus)
                c->why_reply);
         return -1;
     }
-    c->ops->set_speed(c->bus, SD_FAST_HZ);
+    hz = c->ops->set_speed(c->bus, SD_FAST_HZ);
     initlock(&c->lock, c->name);
     nsd++;
-    printf("%s: SD v%d, %s addressing\n", c->name, version,
-           c->block_addr ? "block" : "byte");
+    // SDSC cards take byte addresses; SDHC/SDXC (above 32 GiB) blocks.
+    printf("%s: %s card (SD v%d), %lu MiB, SPI clock %u kHz\n", c->name,
+           !c->block_addr                           ? "SDSC"
+           : c->nsectors > (32UL << 30) / SD_SECTOR ? "SDXC"
+                                                    : "SDHC",
+           version, c->nsectors >> 11, hz / 1000);
     blkdev_register(&sd_blk_ops, c, c->nsectors, c->name);
     return 0;
 }

@@ -15,8 +15,9 @@ struct sd_spi_ops {
     void (*xfer)(void *bus, const uint8 *tx, uint8 *rx, uint32 n);
     void (*cs_assert)(void *bus);  // chip select low: the card listens
     void (*cs_release)(void *bus); // chip select high; clocks may still run
-    // Sets the clock to at most hz (the slot's own limit also applies).
-    void (*set_speed)(void *bus, uint32 hz);
+    // Sets the clock to at most hz (the slot's own limit also applies);
+    // returns the rate really set, for the boot log.
+    uint32 (*set_speed)(void *bus, uint32 hz);
 };
 
 // One card. The controller driver owns the storage (one per slot) and

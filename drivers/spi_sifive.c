@@ -4,6 +4,7 @@
 #include "kernel/driver.h"
 #include "kernel/printf.h"
 #include "drivers/sd_spi.h"
+#include "drivers/sifive_prci.h"
 
 // Register offsets (all 32 bits).
 #define SSPI_SCKDIV 0x00 // f_sck = f_in / (2 * (div + 1)), 12 bits
@@ -24,9 +25,9 @@
 #define SSPI_DIV_MAX 0xfff
 #define SSPI_FIFO 8 // entries; we keep at most this many in flight
 #define SSPI_MAX 2
-// Used when the tree gives no input clock rate (its `clocks` point at a
-// PLL block such as the PRCI): the fastest peripheral clock a FU540 or
-// FU740 runs, so any real one gives a slower, still valid SCK.
+// Used when neither the tree nor the PRCI gives the input clock: the
+// fastest peripheral clock a FU540 or FU740 runs, so any real one gives a
+// slower, still valid SCK (a real Unmatched pclk of ~130 MHz: ~5x slower).
 #define SSPI_ASSUMED_IN_HZ 750000000
 // Polls without progress before a transfer is declared stalled.
 #define SSPI_STALL_SPINS 1000000
@@ -138,8 +139,8 @@ sspi_cs_release(void *bus)
 }
 
 // Divider for at most hz, capped by the slot's limit; rounds up so the
-// clock never exceeds what was asked.
-static void
+// clock never exceeds what was asked. Returns the SCK rate set.
+static uint32
 sspi_set_speed(void *bus, uint32 hz)
 {
     struct sspi *s = bus;
@@ -151,7 +152,9 @@ sspi_set_speed(void *bus, uint32 hz)
         hz = 1;
     div = (in + 2 * (uint64)hz - 1) / (2 * (uint64)hz);
     div = div ? div - 1 : 0;
-    sspi_write(s, SSPI_SCKDIV, div > SSPI_DIV_MAX ? SSPI_DIV_MAX : div);
+    div = div > SSPI_DIV_MAX ? SSPI_DIV_MAX : div;
+    sspi_write(s, SSPI_SCKDIV, div);
+    return in / (2 * (div + 1));
 }
 
 static const struct sd_spi_ops sspi_sd_ops = {
@@ -175,22 +178,6 @@ sspi_setup(struct sspi *s)
             break;
 }
 
-// Rate of the clock the node's first `clocks` entry names, when that
-// clock says (fixed-clock nodes do); 0 otherwise.
-static uint32
-sspi_input_hz(const struct fdt *f, int node)
-{
-    int len, clk;
-    const void *p = fdt_getprop(f, node, "clocks", &len);
-
-    if (p == NULL || len < 4)
-        return 0;
-    clk = fdt_find_phandle(f, fdt_be32(p));
-    if (clk == FDT_NONE)
-        return 0;
-    return fdt_getprop_u32(f, clk, "clock-frequency", 0);
-}
-
 // The first okay "mmc-spi-slot" child, or FDT_NONE.
 static int
 sspi_find_slot(const struct fdt *f, int node)
@@ -209,6 +196,7 @@ sspi_probe(const struct fdt *f, int node)
     int slot = sspi_find_slot(f, node);
     struct sspi *s;
     uint64 pa, size;
+    const char *from;
 
     if (slot == FDT_NONE)
         return -1; // an SPI flash or empty bus: not ours to drive
@@ -221,7 +209,13 @@ sspi_probe(const struct fdt *f, int node)
     s->base = kvm_map_device(pa, size);
     s->cs = fdt_getprop_u32(f, slot, "reg", 0);
     s->max_hz = fdt_getprop_u32(f, slot, "spi-max-frequency", 0);
-    s->in_hz = sspi_input_hz(f, node);
+    s->in_hz = prci_clock_hz(f, node, NULL, &from);
+    if (s->in_hz)
+        printf("%s: input clock %u kHz (%s)\n", name, s->in_hz / 1000, from);
+    else
+        printf("%s: input clock unknown, assuming %u MHz: the card may run "
+               "slower than it could\n",
+               name, SSPI_ASSUMED_IN_HZ / 1000000);
     if (s->cs > 31) {
         printf("%s: chip select %u out of range\n", name, s->cs);
         return -1;

@@ -46,8 +46,17 @@ blkdev_register(const struct blk_ops *ops, void *dev, uint64 nsectors,
 int
 blkdev_init(void)
 {
-    if (ndisks == 0)
+    if (ndisks == 0) {
+        // The boot stops here (main panics): say what to do about it.
+        printf("blkdev: no disk for the root file system\n"
+               "  expected: a disk from a storage driver (SD card, virtio) "
+               "or an initrd from the boot loader\n"
+               "  found: no disk registered (a storage driver's line above "
+               "says why)\n"
+               "  try: boot with the file system as initrd (flash.sh --initrd "
+               "build/<board>/fs.img), or check the card\n");
         return -1;
+    }
     // An initrd is there because someone loaded it for us: it wins.
     root = &disks[0];
     for (int i = 0; i < ndisks; i++)
@@ -65,20 +74,49 @@ read_root(void *ctx, uint64 sector, void *buf, uint32 count)
     return d->ops->rw(d->dev, sector, buf, count, 0);
 }
 
+// Stops the boot after saying what was looked for, what was found (with
+// the superblock magic read, if one was) and what to try.
+static void
+no_fs(const char *found, int read_magic, uint32 magic)
+{
+    printf("blkdev: no lazyos file system on %s\n"
+           "  expected: a GPT partition of type F1CC0AAE-49E9-4270-9FD2-"
+           "368917065D54, an MBR partition or a bare image, holding "
+           "superblock magic 0x%x\n",
+           root->name, FSMAGIC);
+    if (read_magic)
+        printf("  found: %s 0x%x\n", found, magic);
+    else
+        printf("  found: %s\n", found);
+    printf("  try: write the card again with flash.sh, or boot with the "
+           "file system as initrd (flash.sh --initrd build/<board>/fs.img)\n");
+    panic("blkdev: no root file system on %s", root->name);
+}
+
 void
 blkdev_find_fs(void)
 {
     // A page, not the stack: drivers hand buffers to devices by address.
     uint8 *scratch = kalloc();
+    uint32 magic;
+
     if (scratch == 0)
         panic("blkdev: out of memory");
     if (partition_find_fs(read_root, root, root->nsectors, scratch, &fs_start,
                           &fs_len) < 0)
-        panic("blkdev: no usable partition on %s", root->name);
+        no_fs("a partition table that could not be read or names no "
+              "usable partition",
+              0, 0);
+    // The superblock is block 1; its first word is the magic.
+    if (fs_len < 2 * (BSIZE / SECTOR) ||
+        read_root(root, fs_start + BSIZE / SECTOR, scratch, 1) < 0)
+        no_fs("a partition too small to hold one, or a read error", 0, 0);
+    memmove(&magic, scratch, sizeof magic);
     kfree(scratch);
-    if (fs_start != 0)
-        printf("blkdev: file system on %s at sector %lu, %lu KiB\n",
-               root->name, fs_start, fs_len / 2);
+    if (magic != FSMAGIC)
+        no_fs("a partition whose superblock magic is", 1, magic);
+    printf("blkdev: root file system found on %s at sector %lu, %lu KiB\n",
+           root->name, fs_start, fs_len / 2);
 }
 
 uint64

@@ -10,6 +10,7 @@
 #include "driver.h"
 #include "sbi.h"
 #include "console.h"
+#include "printf.h"
 
 #define CTRL(x) ((x) - '@')
 #define DEL 0x7f       // what most terminals send for backspace
@@ -230,4 +231,14 @@ console_init(void)
     initlock(&in.lock, "console");
     devsw[CONSOLE].read = consoleread;
     devsw[CONSOLE].write = consolewrite;
+    // The boot log's console line; the driver's own line above names it.
+    if (out_ops == NULL)
+        printf("console: no UART driver took it: output through SBI, no "
+               "input; expected the /chosen stdout-path UART, try a board "
+               "whose DRIVERS list its UART\n");
+    else if (stdout_node != FDT_NONE && out_node == stdout_node)
+        printf("console: the /chosen stdout-path UART\n");
+    else
+        printf("console: the first UART found (no driver for the "
+               "/chosen stdout-path)\n");
 }

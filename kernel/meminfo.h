@@ -10,6 +10,11 @@ struct meminfo {
     uint64 vsize;          // caller's break (bytes of virtual address space)
     uint64 resident_pages; // caller's user pages actually mapped
     uint64 faults;         // caller's demand-zero faults so far
+    // Copy-on-write and the zero page (appended: older programs still fit).
+    uint64 shared_pages;   // of the resident, frames another process maps
+    uint64 cow_pages;      // of the resident, marked copy-on-write
+    uint64 zero_pages;     // caller's mappings of the shared zero page
+    uint64 zeroed_pages;   // of the free pages, zeroed ahead by idle harts
 };
 
 // One process, as seen by procinfo().
@@ -20,6 +25,12 @@ struct procinfo {
     uint64 vsize;
     uint64 resident_pages;
     uint64 faults;
+    // Appended for the usertests watchdog (progress, not elapsed time):
+    uint64 cputicks; // timer ticks that found it on a hart
+    uint64 runs;     // times the scheduler switched to it
+    uint64 wchan;    // kernel address it sleeps on (state 2), else 0
+    uint64 shared_pages;   // as in struct meminfo
+    uint64 cow_pages;
 };
 
 #endif

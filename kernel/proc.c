@@ -115,6 +115,7 @@ proc_free(struct proc *p)
     p->pagetable = 0;
     p->sz = p->heap_start = 0;
     p->faults = p->resident = 0;
+    p->cputicks = p->runs = 0;
     p->fp_used = 0;
     p->pid = 0;
     p->parent = 0;
@@ -175,6 +176,7 @@ scheduler(void)
             acquire(&p->lock);
             if (p->state == RUNNABLE) {
                 p->state = RUNNING;
+                p->runs++; // p->lock held
                 c->proc = p;
                 swtch(&c->context, &p->context);
                 c->proc = 0;
@@ -182,7 +184,7 @@ scheduler(void)
             }
             release(&p->lock);
         }
-        if (!ran)
+        if (!ran && !kalloc_idle_work()) // idle: zero a page, else sleep
             asm volatile("wfi");
     }
 }

@@ -76,6 +76,11 @@ struct proc {
     uint64 resident;             // user pages mapped now
     int fp_used;                 // fpstate holds live registers
     struct fpstate fp;
+    // Progress, for procinfo() and the usertests watchdog: timer ticks
+    // that found this process on a hart (timer.c), and times the
+    // scheduler switched to it. Atomic adds, racy reads.
+    uint64 cputicks;
+    uint64 runs;
 };
 
 extern struct proc proc[NPROC];

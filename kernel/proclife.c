@@ -24,9 +24,9 @@ fork(void)
     struct proc *np = proc_alloc();
     if (np == 0)
         return -1;
-    // Only pages that exist are copied: a huge, mostly untouched heap costs
-    // what its touched pages cost, and untouched pages stay lazy.
-    if (uvm_copy(p->pagetable, np->pagetable) < 0) {
+    // Pages are shared copy-on-write, and only those that exist: a huge,
+    // mostly untouched heap costs what its touched pages cost.
+    if (uvm_copy(p->pagetable, np->pagetable, 0, PGROUNDUP(p->sz)) < 0) {
         proc_free(np);
         release(&np->lock);
         return -1;

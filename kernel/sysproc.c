@@ -101,6 +101,8 @@ sys_meminfo(void)
     uint64 addr;
     argaddr(0, &addr);
     struct proc *p = myproc();
+    struct vm_usage u;
+    uvm_usage(p->pagetable, &u);
     struct meminfo mi = {
         .page_size = PGSIZE,
         .total_pages = kalloc_total_pages(),
@@ -108,6 +110,10 @@ sys_meminfo(void)
         .vsize = p->sz,
         .resident_pages = p->resident,
         .faults = p->faults,
+        .shared_pages = u.shared,
+        .cow_pages = u.cow,
+        .zero_pages = u.zero,
+        .zeroed_pages = kalloc_zeroed_pages(),
     };
     return copyout(p->pagetable, addr, &mi, sizeof(mi));
 }
@@ -133,6 +139,15 @@ sys_procinfo(void)
             pi.vsize = q->sz;
             pi.resident_pages = q->resident;
             pi.faults = q->faults;
+            pi.cputicks = q->cputicks;
+            pi.runs = q->runs;
+            pi.wchan = q->state == SLEEPING ? (uint64)q->chan : 0;
+            // Under q->lock its table cannot be freed by proc_free; the
+            // walk is safe against exec and sbrk changing it meanwhile.
+            struct vm_usage u;
+            uvm_usage(q->pagetable, &u);
+            pi.shared_pages = u.shared;
+            pi.cow_pages = u.cow;
         }
         release(&q->lock);
         // Copy out without q->lock: the copy may fault a page in.

@@ -42,6 +42,12 @@ timer_init_hart(void)
 void
 timer_interrupt(void)
 {
+    // Charge the tick to what this hart was running: a hart the host did
+    // not schedule takes one interrupt for all the ticks it missed, so
+    // this counts CPU time the process really got.
+    struct proc *p = mycpu()->proc;
+    if (p)
+        __atomic_fetch_add(&p->cputicks, 1, __ATOMIC_RELAXED);
     if (cpuid() == 0) {
         acquire(&tickslock);
         ticks++;

@@ -18,6 +18,13 @@ entries=$(grep -v '^[[:space:]]*#' "$tbl" | awk 'NF == 2 { print $1, $2 }')
     echo "$entries" | while read -r n name; do
         echo "#define SYS_$name $n"
     done
+    # Every call as X(number, name), for code that walks the whole table
+    # (the in-guest fuzzer), so a new call needs no edit there.
+    printf '#define SYS_LIST(X)'
+    echo "$entries" | while read -r n name; do
+        printf ' \\\n    X(%s, %s)' "$n" "$name"
+    done
+    echo
 } > "$out/syscall_nr.h"
 max=$(echo "$entries" | awk '$1 > m { m = $1 } END { print m + 1 }')
 {

@@ -11,18 +11,33 @@ if test -e ${devtype} ${devnum}:${distro_bootpart} initrd; then
     setenv lazyos_initrd ${ramdisk_addr_r}:${filesize}
     echo "lazyos: initrd at ${lazyos_initrd}"
 fi
-# booti will not start a kernel without a device tree. Prefer the board's
-# own tree when flash.sh --dtb put one on the FAT (the vendor U-Boot's
-# control tree describes the SD controller the old way); else hand over the
-# tree U-Boot itself runs on. U-Boot fixes up memory and /chosen either way.
+# booti will not start a kernel without a device tree. Use the board's own
+# tree when flash.sh --dtb put one on the FAT, else a copy of the tree U-Boot
+# runs on. Either way it ends up at fdt_addr_r with room to grow (1 MiB lies
+# free before ramdisk_addr_r), and U-Boot's live tree is never edited.
 if test -e ${devtype} ${devnum}:${distro_bootpart} lazyos.dtb; then
     load ${devtype} ${devnum}:${distro_bootpart} ${fdt_addr_r} lazyos.dtb
-    setenv lazyos_fdt ${fdt_addr_r}
-    echo "lazyos: device tree lazyos.dtb at ${lazyos_fdt}"
+    fdt addr ${fdt_addr_r}
+    fdt resize 0x1000
+    echo "lazyos: device tree lazyos.dtb at ${fdt_addr_r}"
 else
-    setenv lazyos_fdt ${fdtcontroladdr}
-    echo "lazyos: no lazyos.dtb, using the U-Boot tree at ${lazyos_fdt}"
+    fdt move ${fdtcontroladdr} ${fdt_addr_r} 0x40000
+    echo "lazyos: U-Boot's tree copied to ${fdt_addr_r}"
 fi
-echo "lazyos: booti ${kernel_addr_r} ${lazyos_initrd} ${lazyos_fdt}"
-booti ${kernel_addr_r} ${lazyos_initrd} ${lazyos_fdt}
+# lazyos-fixups-begin (tests/smoke/vf2_fdt.py runs the lines up to -end)
+# Hart 0 is the S7 monitor core: no S-mode, no MMU. The vendor tree marks it
+# "okay" with an Sv39 mmu-type, and starting it kills the vendor firmware.
+fdt set /cpus/cpu@0 status disabled
+# The vendor tree claims 4 GiB on every model (2, 4 and 8 GB exist). The
+# vendor U-Boot reads the real size into memory_addr/memory_size but applies
+# it only in its own boot scripts; mainline U-Boot sets neither variable.
+if test -n "${memory_addr}" -a -n "${memory_size}"; then
+    fdt memory ${memory_addr} ${memory_size}
+    echo "lazyos: memory set to ${memory_size} bytes at ${memory_addr}"
+else
+    echo "lazyos: no memory_addr/memory_size: memory node left as it is"
+fi
+# lazyos-fixups-end
+echo "lazyos: booti ${kernel_addr_r} ${lazyos_initrd} ${fdt_addr_r}"
+booti ${kernel_addr_r} ${lazyos_initrd} ${fdt_addr_r}
 echo "lazyos: booti failed, the kernel was not started"

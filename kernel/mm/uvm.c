@@ -1,15 +1,36 @@
-// User address spaces: allocation, teardown, fork's copy. Every walker here
-// recurses by level and skips invalid entries, so its cost follows the
-// pages that exist, never the size of the break.
+// User address spaces: allocation, teardown, fork's copy-on-write share.
+// Every walker here recurses by level and skips invalid entries, so its
+// cost follows the pages that exist, never the size of the break.
 #include "types.h"
 #include "riscv.h"
 #include "kalloc.h"
 #include "klib.h"
 #include "printf.h"
 #include "vm.h"
+#include "vmregion.h"
 
 #define TOP_LEVEL (PTLEVELS - 1)
 #define NPTE 512
+
+// Index of the first valid entry of pt at or after i, or NPTE. Tables are
+// mostly empty (a small process has five, with a handful of entries in
+// all), so fork and exit spend their time here: eight entries are tested
+// with one branch.
+static inline int
+next_valid(pagetable_t pt, int i, int n)
+{
+    for (; i < n && (i & 7) != 0; i++)
+        if (pt[i] & PTE_V)
+            return i;
+    for (; i + 8 <= n; i += 8)
+        if ((pt[i] | pt[i + 1] | pt[i + 2] | pt[i + 3] | pt[i + 4] |
+             pt[i + 5] | pt[i + 6] | pt[i + 7]) & PTE_V)
+            break;
+    for (; i < n; i++)
+        if (pt[i] & PTE_V)
+            return i;
+    return NPTE;
+}
 
 pagetable_t
 uvm_create(void)
@@ -18,7 +39,8 @@ uvm_create(void)
 }
 
 // Unmaps [start, end) within the table pt that maps from va `base` at
-// `level`; frees the pages and any child table the range covers entirely.
+// `level`; drops the pages and frees any child table the range covers
+// entirely. Counts the pages that were resident (not the zero page).
 static uint64
 unmap_level(pagetable_t pt, int level, uint64 base, uint64 start, uint64 end)
 {
@@ -31,9 +53,9 @@ unmap_level(pagetable_t pt, int level, uint64 base, uint64 start, uint64 end)
         if (!(pte & PTE_V))
             continue;
         if (level == 0) {
-            kfree((void *)PTE2PA(pte));
+            n += PTE2PA(pte) != kalloc_zero_page();
+            kpage_put(PTE2PA(pte));
             pt[i] = 0;
-            n++;
             continue;
         }
         if (pte & PTE_LEAF)
@@ -84,24 +106,29 @@ uvm_dealloc(pagetable_t pt, uint64 oldsz, uint64 newsz)
     return uvm_unmap(pt, PGROUNDUP(newsz), PGROUNDUP(oldsz));
 }
 
-// Copies the user leaves under old (a table at `level`) into new.
-// Kernel-only leaves (trampoline, trapframe) are skipped: the child has
-// its own, mapped by proc_pagetable.
+// Shares the user leaves of [start, end) under old (a table at `level`
+// that maps from va `base`) with new. A writable private page becomes
+// read-only and copy-on-write in both; the rest (text, the zero page,
+// PTE_SHARED pages) is shared as it is. Kernel-only leaves (trampoline,
+// trapframe) are skipped: the child has its own, from proc_pagetable.
 static int
-copy_level(pagetable_t old, pagetable_t new, int level)
+share_level(pagetable_t old, pagetable_t new, int level, uint64 base,
+            uint64 start, uint64 end)
 {
-    for (int i = 0; i < NPTE; i++) {
+    uint64 span = LEVELSIZE(level);
+    int first = (start - base) / span;
+    int n = end - base >= NPTE * span ? NPTE : (end - base + span - 1) / span;
+    for (int i = next_valid(old, first, n); i < n;
+         i = next_valid(old, i + 1, n)) {
         pte_t pte = old[i];
-        if (!(pte & PTE_V))
-            continue;
         if (level == 0) {
             if (!(pte & PTE_U))
                 continue;
-            void *page = kalloc();
-            if (page == 0)
-                return -1;
-            page_copy(page, (void *)PTE2PA(pte));
-            new[i] = PA2PTE(page) | PTE_FLAGS(pte);
+            if ((pte & (PTE_W | PTE_SHARED)) == PTE_W)
+                old[i] = pte = (pte & ~PTE_W) | PTE_COW;
+            if (PTE2PA(pte) != kalloc_zero_page())
+                kpage_ref((void *)PTE2PA(pte));
+            new[i] = pte;
             continue;
         }
         if (!(new[i] & PTE_V)) {
@@ -110,28 +137,36 @@ copy_level(pagetable_t old, pagetable_t new, int level)
                 return -1;
             new[i] = PA2PTE(child) | PTE_V;
         }
-        if (copy_level((pagetable_t)PTE2PA(pte), (pagetable_t)PTE2PA(new[i]),
-                       level - 1) < 0)
+        uint64 lo = base + i * span;
+        if (share_level((pagetable_t)PTE2PA(pte), (pagetable_t)PTE2PA(new[i]),
+                        level - 1, lo, start > lo ? start : lo,
+                        end < lo + span ? end : lo + span) < 0)
             return -1;
     }
     return 0;
 }
 
 int
-uvm_copy(pagetable_t old, pagetable_t new)
+uvm_copy(pagetable_t old, pagetable_t new, uint64 start, uint64 end)
 {
-    return copy_level(old, new, TOP_LEVEL);
+    if (start >= end)
+        return 0;
+    if ((start % PGSIZE) != 0 || (end % PGSIZE) != 0 || end > MAXVA)
+        panic("uvm_copy: bad range %p-%p", (void *)start, (void *)end);
+    // The parent's PTEs lose PTE_W here, but it is in the kernel: its
+    // return to user mode (userret) flushes the TLB before it can store.
+    return share_level(old, new, TOP_LEVEL, 0, start, end);
 }
 
 static void
 free_level(pagetable_t pt, int level)
 {
-    for (int i = 0; i < NPTE; i++) {
+    // The root maps MAXVA only with its lower half: nothing to find above.
+    int n = level == TOP_LEVEL ? MAXVA / LEVELSIZE(TOP_LEVEL) : NPTE;
+    for (int i = next_valid(pt, 0, n); i < n; i = next_valid(pt, i + 1, n)) {
         pte_t pte = pt[i];
-        if (!(pte & PTE_V))
-            continue;
         if (level == 0)
-            kfree((void *)PTE2PA(pte));
+            kpage_put(PTE2PA(pte));
         else
             free_level((pagetable_t)PTE2PA(pte), level - 1);
     }
@@ -142,4 +177,40 @@ void
 uvm_free(pagetable_t pt)
 {
     free_level(pt, TOP_LEVEL);
+}
+
+// Tallies the user leaves under pt (a table at `level`). Reads only: a
+// table page must be an allocated page of RAM before it is followed, so a
+// table another hart frees meanwhile yields a wrong count, never a fault.
+static void
+usage_level(pagetable_t pt, int level, struct vm_usage *u)
+{
+    for (int i = 0; i < NPTE; i++) {
+        pte_t pte = __atomic_load_n(&pt[i], __ATOMIC_RELAXED);
+        uint64 pa = PTE2PA(pte);
+        if (!(pte & PTE_V))
+            continue;
+        if (level > 0) {
+            if (!(pte & PTE_LEAF) && kpage_refcount_any(pa) > 0)
+                usage_level((pagetable_t)pa, level - 1, u);
+            continue;
+        }
+        if (!(pte & PTE_U))
+            continue;
+        if (pa == kalloc_zero_page()) {
+            u->zero++;
+            continue;
+        }
+        u->resident++;
+        u->shared += kpage_refcount_any(pa) > 1;
+        u->cow += (pte & PTE_COW) != 0;
+    }
+}
+
+void
+uvm_usage(pagetable_t pt, struct vm_usage *u)
+{
+    memset(u, 0, sizeof(*u));
+    if (pt && kpage_refcount_any((uint64)pt) > 0)
+        usage_level(pt, TOP_LEVEL, u);
 }

@@ -8,28 +8,48 @@
 #include "printf.h"
 #include "vm.h"
 
+// A new, empty page-table page under *pte; 0 when memory is out.
+static __attribute__((noinline)) pagetable_t
+new_table(pte_t *pte)
+{
+    pagetable_t next = kzalloc();
+    if (next)
+        *pte = PA2PTE(next) | PTE_V;
+    return next;
+}
+
+// vm_walk's general road: large leaves, missing levels, allocation.
+static __attribute__((noinline)) pte_t *
+walk_slow(pagetable_t pt, uint64 va, int alloc)
+{
+    for (int level = PTLEVELS - 1; level > 0; level--) {
+        pte_t *pte = &pt[PX(level, va)];
+        if ((*pte & (PTE_V | PTE_LEAF)) == PTE_V) {
+            pt = (pagetable_t)PTE2PA(*pte);
+            continue;
+        }
+        if (*pte & PTE_V) // a 2 MiB leaf (kernel map only)
+            return pte;
+        if (!alloc || (pt = new_table(pte)) == 0)
+            return 0;
+    }
+    return &pt[PX(0, va)];
+}
+
 pte_t *
 vm_walk(pagetable_t pt, uint64 va, int alloc)
 {
     if (va >= MAXVA)
         return 0;
-    for (int level = PTLEVELS - 1; level > 0; level--) {
-        pte_t *pte = &pt[PX(level, va)];
-        if (*pte & PTE_V) {
-            if (*pte & PTE_LEAF) // a 2 MiB leaf (kernel map only)
-                return pte;
-            pt = (pagetable_t)PTE2PA(*pte);
-            continue;
-        }
-        if (!alloc)
-            return 0;
-        pagetable_t next = kzalloc();
-        if (next == 0)
-            return 0;
-        *pte = PA2PTE(next) | PTE_V;
-        pt = next;
+    // Every fault walks: the common case (both upper levels present) is
+    // written out so that it needs no stack frame at all.
+    pte_t e = pt[PX(2, va)];
+    if ((e & (PTE_V | PTE_LEAF)) == PTE_V) {
+        e = ((pagetable_t)PTE2PA(e))[PX(1, va)];
+        if ((e & (PTE_V | PTE_LEAF)) == PTE_V)
+            return &((pagetable_t)PTE2PA(e))[PX(0, va)];
     }
-    return &pt[PX(0, va)];
+    return walk_slow(pt, va, alloc);
 }
 
 int

@@ -33,36 +33,60 @@ void vm_unmap_page(pagetable_t pt, uint64 va);
 // ---- user address spaces ----
 // An empty user page table (no user pages). 0 when out of memory.
 pagetable_t uvm_create(void);
-// Unmaps [start, end) (page-aligned), freeing the pages; missing pages and
-// whole missing subtrees are skipped, and page-table pages the range covers
-// entirely are freed too. Returns the number of pages unmapped. The caller
+// Unmaps [start, end) (page-aligned), dropping a reference to each page;
+// missing pages and whole missing subtrees are skipped, and page-table
+// pages the range covers entirely are freed. Returns the number of
+// resident pages unmapped (zero-page mappings are not counted). The caller
 // flushes the TLB (sfence_vma) if that number is not 0 and pt is live.
 uint64 uvm_unmap(pagetable_t pt, uint64 start, uint64 end);
 // Maps zeroed pages over [start, end) (start page-aligned) with perm|PTE_U.
 // Returns 0, or -1 on out of memory (then nothing new stays mapped).
 int uvm_alloc(pagetable_t pt, uint64 start, uint64 end, uint64 perm);
-// Frees the pages wholly above newsz and below oldsz; returns how many
-// pages were mapped there (never-touched pages cost nothing).
+// Drops the pages wholly above newsz and below oldsz; returns how many
+// resident pages were mapped there (not counting the zero page;
+// never-touched pages cost nothing).
 uint64 uvm_dealloc(pagetable_t pt, uint64 oldsz, uint64 newsz);
-// Copies every existing user page of `old` into `new` (fresh pages, same
-// flags); pages never touched stay unmapped in the child. 0, or -1 on
-// out of memory (new is then left for the caller to free).
-int uvm_copy(pagetable_t old, pagetable_t new);
-// Frees every page still mapped in pt and every page-table page, pt
+// fork's copy: shares every existing user page of `old` in [start, end)
+// (page-aligned) with `new`. Writable pages become read-only and PTE_COW
+// in both (a store copies them later); text, the zero page and PTE_SHARED
+// pages are shared as they are. Pages never touched stay unmapped in the
+// child. Only tables that cover the range are visited: fork passes
+// [0, PGROUNDUP(sz)), and a region above the break (mmap) passes its own
+// range. 0, or -1 when a page-table page could not be had (new is then
+// the caller's to free).
+int uvm_copy(pagetable_t old, pagetable_t new, uint64 start, uint64 end);
+// Drops every page still mapped in pt and frees every page-table page, pt
 // included. Pages not owned by the process (trampoline, trapframe) must be
 // unmapped by the caller first.
 void uvm_free(pagetable_t pt);
 
+// What one address space holds, by kind of page (uvm_usage).
+struct vm_usage {
+    uint64 resident; // user pages with a frame of their own or shared
+    uint64 shared;   // of those, frames another address space maps too
+    uint64 cow;      // of those, marked copy-on-write here
+    uint64 zero;     // mappings of the shared zero page (not resident)
+};
+// Counts pt's user pages. Safe on another process's table while it
+// changes (the answer is then approximate). Never fails.
+void uvm_usage(pagetable_t pt, struct vm_usage *u);
+
 // Result of vmfault().
 enum vmfault_result {
-    VMFAULT_OK = 0,       // a zeroed page is now mapped at va
-    VMFAULT_BAD = -1,     // not a legal lazy address: kill the process
+    VMFAULT_OK = 0,       // the access can be retried: a page is mapped
+    VMFAULT_BAD = -1,     // not a legal address or access: kill the process
     VMFAULT_NOMEM = -2,   // legal, but no page could be had
 };
-// The one place that decides demand-zero faults: legal only when pt is the
-// current process's table, heap_start <= va < its break, and va's page is
-// unmapped. Counts the fault and the resident page in the process.
-// Called by usertrap() and by the copy functions below.
+// The one place that decides page faults, for the current process only
+// (pt must be its table). Legal faults:
+//  - a store to a PTE_COW page: copied, or made writable if no one else
+//    holds it; a store to the zero page: replaced by a private page;
+//  - an unmapped page in the heap [heap_start, PGROUNDUP(sz)): a load maps
+//    the shared zero page read-only, a store a private zeroed page;
+//  - any other fault outside the heap (an unmapped page, or an access its
+//    PTE refuses): whatever vmregion_fault() decides (vmregion.h).
+// Counts faults and resident pages in the process. Called by usertrap()
+// and by the copy functions below.
 int vmfault(pagetable_t pt, uint64 va, int is_write);
 
 // Physical address backing user va (PTE_U and present), or 0.

@@ -1,38 +1,101 @@
-// Demand-zero faults and the kernel's copies to and from user memory. The
-// copies bring in lazy heap pages exactly as a user fault would, so a
-// never-touched buffer works as an argument to any system call.
+// Page faults (demand zero, the zero page, copy-on-write) and the kernel's
+// copies to and from user memory. The copies fault pages exactly as a user
+// access would, so a never-touched buffer works as an argument to any
+// system call and a kernel store into a shared page breaks the sharing.
 #include "types.h"
 #include "riscv.h"
 #include "param.h"
 #include "kalloc.h"
+#include "kpool.h"
 #include "klib.h"
 #include "proc.h"
 #include "vm.h"
+#include "vmregion.h"
+
+// A store to a page that is mapped: legal only for a copy-on-write page
+// or the zero page, which both become a private writable page here.
+static __attribute__((noinline)) int
+store_fault(struct proc *p, pte_t *pte)
+{
+    pte_t old = *pte;
+    uint64 pa = PTE2PA(old);
+    // D preset with W, as everywhere: U74 cores fault instead of setting it.
+    uint64 perm = (PTE_FLAGS(old) | PTE_W | PTE_D) & ~PTE_COW;
+    void *page;
+    if (!(old & PTE_U))
+        return VMFAULT_BAD; // trapframe, trampoline, the stack guard
+    if (pa == kalloc_zero_page()) {
+        if ((page = kzalloc()) == 0)
+            return VMFAULT_NOMEM;
+        p->resident++;
+    } else if (!(old & PTE_COW)) {
+        return VMFAULT_BAD; // text, or a read-only region
+    } else if (__atomic_load_n(kpool_ref_fast(pa), __ATOMIC_ACQUIRE) == 1) {
+        // The others copied already: ours alone, take it back as it is.
+        // No one can raise the count meanwhile; only our own fork could.
+        *pte = PA2PTE(pa) | perm;
+        p->faults++;
+        return VMFAULT_OK;
+    } else {
+        if ((page = kalloc()) == 0)
+            return VMFAULT_NOMEM;
+        page_copy(page, (void *)pa);
+        kfree((void *)pa); // our reference; the last sharer reuses it
+    }
+    // No sfence: the return to user mode (userret) flushes this hart's
+    // TLB, and no other hart runs this address space meanwhile.
+    *pte = PA2PTE(page) | perm;
+    p->faults++;
+    return VMFAULT_OK;
+}
+
+// An unmapped heap page. Heap pages are never executable. A load maps the
+// zero page (no data page until the first store); a store a zeroed page,
+// ready-made by the idle harts when the pool has one.
+static inline int
+heap_fault(struct proc *p, pte_t *pte, int is_write)
+{
+    p->faults++;
+    if (!is_write) {
+        *pte = PA2PTE(kalloc_zero_page()) | PTE_R | PTE_U | PTE_V | PTE_A;
+        return VMFAULT_OK;
+    }
+    void *page = kzalloc();
+    if (page == 0)
+        return VMFAULT_NOMEM;
+    *pte = PA2PTE(page) | PTE_R | PTE_W | PTE_U | PTE_V | PTE_A | PTE_D;
+    p->resident++;
+    return VMFAULT_OK;
+}
+
+// Faults outside the heap. A store to a copy-on-write or zero page is
+// ours whatever the region; everything else (an unmapped page, or an
+// access the PTE refuses) is the regions' to decide.
+static __attribute__((noinline)) int
+other_fault(struct proc *p, uint64 va, int is_write)
+{
+    pte_t *pte = vm_walk(p->pagetable, va, 0);
+    if (pte && (*pte & PTE_V) && is_write &&
+        ((*pte & PTE_COW) || PTE2PA(*pte) == kalloc_zero_page()))
+        return store_fault(p, pte);
+    return vmregion_fault(p, va, is_write);
+}
 
 int
 vmfault(pagetable_t pt, uint64 va, int is_write)
 {
     struct proc *p = myproc();
-    // Only the heap is lazy: below heap_start lie text, data, the stack
-    // guard page and the stack, whose absence is always an error.
-    if (p == 0 || p->pagetable != pt || va < p->heap_start || va >= p->sz)
+    if (p == 0 || p->pagetable != pt || va >= MAXVA)
         return VMFAULT_BAD;
+    // The page holding the break belongs to the process, all of it.
+    if (va < p->heap_start || va >= PGROUNDUP(p->sz))
+        return other_fault(p, va, is_write);
     pte_t *pte = vm_walk(pt, va, 1);
     if (pte == 0)
-        return VMFAULT_NOMEM;
-    if (*pte & PTE_V) // mapped already: a permission fault, not a lazy one
-        return VMFAULT_BAD;
-    void *page = kzalloc();
-    if (page == 0)
-        return VMFAULT_NOMEM;
-    // Heap pages are never executable. No sfence here: the return to user
-    // mode (userret) flushes this hart's TLB, and no other hart runs this
-    // address space. is_write does not matter until a shared zero page.
-    (void)is_write;
-    *pte = PA2PTE(page) | PTE_R | PTE_W | PTE_U | PTE_V | PTE_A | PTE_D;
-    p->faults++;
-    p->resident++;
-    return VMFAULT_OK;
+        return VMFAULT_NOMEM; // no page-table page
+    if (*pte & PTE_V)
+        return is_write ? store_fault(p, pte) : VMFAULT_BAD;
+    return heap_fault(p, pte, is_write);
 }
 
 uint64
@@ -44,21 +107,23 @@ walkaddr(pagetable_t pt, uint64 va)
     return PTE2PA(*pte);
 }
 
-// Physical address of the user page holding va, faulting it in if it is a
-// lazy heap page; 0 if the access is not allowed.
+// Physical address of the user page holding va, as the user access would
+// find it: a missing page is faulted in, and a store to a copy-on-write or
+// zero page gets its private copy first (a load never copies). 0 if the
+// access is not allowed.
 static uint64
 user_page(pagetable_t pt, uint64 va, int write)
 {
+    uint64 need = PTE_V | PTE_U | (write ? PTE_W : PTE_R);
     va = PGROUNDDOWN(va);
     pte_t *pte = vm_walk(pt, va, 0);
-    if (pte == 0 || !(*pte & PTE_V)) {
+    if (pte == 0 || (*pte & need) != need) {
         if (vmfault(pt, va, write) != VMFAULT_OK)
             return 0;
         pte = vm_walk(pt, va, 0);
+        if ((*pte & need) != need)
+            return 0;
     }
-    uint64 need = PTE_V | PTE_U | (write ? PTE_W : PTE_R);
-    if ((*pte & need) != need)
-        return 0;
     return PTE2PA(*pte);
 }
 

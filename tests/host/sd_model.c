@@ -201,10 +201,11 @@ t_cs_release(void *bus)
     ((struct model *)bus)->selected = 0;
 }
 
-static void
+static uint32
 t_set_speed(void *bus, uint32 hz)
 {
     ((struct model *)bus)->speed = hz;
+    return hz;
 }
 
 // Each op takes the struct model the driver was given as its bus.

@@ -66,11 +66,40 @@ test_vf2_tree(void)
     CHECK_EQ(*reg(DWM_CTYPE), 1);
     CHECK(model->wide);
     CHECK_EQ(last_arg(6), 2);
+    // The boot log line: card type, size, bus and the clock really set.
+    CHECK(strstr(last_msg, "mmc0: SDHC card (SD v2)") != NULL);
+    CHECK(strstr(last_msg, "4-bit bus, clock 25000 kHz") != NULL);
     fill(out, SECT, 5);
     CHECK_EQ(xfer(77, out, 1, 1), 0);
     CHECK_EQ(xfer(77, in, 1, 0), 0);
     CHECK(memcmp(in, out, SECT) == 0);
     CHECK(memcmp(model->mem + 77 * SECT, out, SECT) == 0);
+    model_clean();
+out:
+    done();
+}
+
+// The SD slot of the vendor U-Boot's own tree, which a plain booti hands
+// over: "snps,dw-mshc", no cd-gpios, no broken-cd, and CDETECT not wired
+// (reads "empty"). The card must still be found.
+static void
+test_vf2_vendor_tree(void)
+{
+    int node =
+        load(read_dtb("visionfive2-vendor-uboot.dtb"), "/soc/sdio1@16020000");
+
+    if (blob == NULL)
+        SKIP("visionfive2-vendor-uboot.dtb not found");
+    new_model(SDHC, F_NONE);
+    model->cdetect = 1;
+    if (!CHECK(node != FDT_NONE) || !CHECK_EQ(attach(node), 0))
+        goto out;
+    CHECK_EQ(disk.calls, 1);
+    CHECK_EQ(disk.nsectors, NSECT);
+    CHECK_EQ(dev.ciu_hz, 50000000); // assigned-clock-rates
+    CHECK_EQ(card_hz(), 25000000);
+    CHECK(model->wide);
+    CHECK(strstr(last_msg, "CDETECT read empty") != NULL);
     model_clean();
 out:
     done();

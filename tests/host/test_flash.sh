@@ -238,9 +238,14 @@ expect 2 "go with --jtag" "--fdt-addr without --jtag" -- \
 
 # ---- JTAG, with stand-ins for openocd and gdb-multiarch ----
 expect 1 "not supported" "--jtag on a board without JTAG" -- \
-    "$FLASH" --board visionfive2 --jtag --fdt-addr 0x1000
+    "$FLASH" --board visionfive2 --jtag --fdt-addr 0x1000 --hart 1
 expect 2 "needs --fdt-addr" "--jtag without --fdt-addr" -- \
-    "$FLASH" --board hifive-unmatched --jtag
+    "$FLASH" --board hifive-unmatched --jtag --hart 1
+# OpenSBI picks the boot hart at random: no default may guess it.
+expect 2 "needs --hart.*Boot HART ID" "--jtag without --hart" -- \
+    "$FLASH" --board hifive-unmatched --jtag --fdt-addr 0x1000
+expect 0 "S-mode, satp = 0" "--help says what --jtag sets up" -- \
+    "$FLASH" --help
 expect 2 "exactly one of" "--jtag with --image" -- \
     "$FLASH" --board hifive-unmatched --jtag --image "$TMP/x.img"
 mkdir -p "$TMP/bin"
@@ -267,8 +272,12 @@ if [ -f "$TMP/gdb.script" ] && grep -qx 'load' "$TMP/gdb.script" &&
     grep -qx 'set $a0 = 2' "$TMP/gdb.script" &&
     grep -qx 'set $a1 = 0xff7f1000' "$TMP/gdb.script" &&
     grep -qx 'set $pc = _start' "$TMP/gdb.script" &&
+    grep -qx 'set $priv = 1' "$TMP/gdb.script" &&
+    grep -qx 'set $satp = 0' "$TMP/gdb.script" &&
+    grep -qx 'set $sstatus = $sstatus & ~0x2' "$TMP/gdb.script" &&
     grep -q "$TMP/kernel.elf" "$TMP/gdb.args"; then ok; else
-    bad "--jtag: gdb script does not load the ELF and set a0/a1/pc"
+    bad "--jtag: gdb script does not load the ELF, enter S-mode with" \
+        "satp 0 and set a0/a1/pc"
 fi
 sleep 0.2
 if [ -f "$TMP/openocd.pid" ] &&
@@ -276,6 +285,46 @@ if [ -f "$TMP/openocd.pid" ] &&
     ok
 else
     bad "--jtag left openocd running"
+fi
+
+# ---- disks in use by LVM, RAID or dm-crypt (holders in sysfs) ----
+# A loop device's node with a fake sysfs beside it: the holders a real
+# device-mapper or md stack would list. Refused before anything is written.
+# holders_case NAME DEV HOLDER KIND-FILE KIND [DM-NAME] PATTERN: DEV's
+# sysfs lists HOLDER (under DEV or its partition 1); KIND-FILE says what it is.
+holders_case() {
+    local sys=$TMP/sys-$1 dev=$2
+    mkdir -p "$sys/class/block/$dev/${dev}p1/holders" \
+        "$sys/class/block/${4%/*}"
+    touch "$sys/class/block/$dev/${dev}p1/partition"
+    mkdir -p "$sys/class/block/$dev/$3"
+    printf '%s\n' "$5" >"$sys/class/block/$4"
+    [ -z "${6:-}" ] || printf '%s\n' "$6" >"$sys/class/block/${4%/*}/name"
+    # No --yes and no LAZYOS_FLASH_ALLOW_LOOP: a flash.sh that misses the
+    # holders still stops at "not removable", before writing anything.
+    expect 1 "$7" "refuses a disk that backs $1" -- env \
+        LAZYOS_FLASH_SYSFS="$sys" "$FLASH" \
+        --board qemu-virt --device "/dev/$dev" "${F[@]}"
+}
+# A loop device nothing is attached to (size 0): nobody's data behind it.
+loopdev=''
+for d in /dev/loop[0-9]*; do
+    [ -b "$d" ] && [ "$(cat "/sys/class/block/${d#/dev/}/size" 2>/dev/null)" \
+        = 0 ] && loopdev=${d#/dev/} && break
+done
+if [ -n "$loopdev" ]; then
+    holders_case lvm "$loopdev" holders/dm-0 dm-0/dm/uuid LVM-x1 vg-root \
+        "backs dm-0 \(LVM vg-root\).*vgchange -an"
+    holders_case crypt "$loopdev" "${loopdev}p1/holders/dm-3" dm-3/dm/uuid \
+        CRYPT-LUKS2-x2 secret "backs dm-3 \(dm-crypt secret\)"
+    holders_case raid "$loopdev" "${loopdev}p1/holders/md0" md0/md/level \
+        raid1 "" "backs md0 \(RAID raid1\)"
+    mkdir -p "$TMP/sys-none/class/block/$loopdev"
+    expect 1 "not removable" "no holders: on to the next check" -- env \
+        LAZYOS_FLASH_SYSFS="$TMP/sys-none" "$FLASH" --board qemu-virt \
+        --device "/dev/$loopdev" --yes "${F[@]}"
+else
+    skipped "no loop device node for the holders tests"
 fi
 
 # ---- writing a "card" ----

@@ -15,6 +15,7 @@
 #include "kernel/machine.h"
 #include "kernel/mm/kalloc.h"
 #include "kernel/mm/vm.h"
+#include "kernel/mm/vmregion.h"
 
 #define RAM_SIZE (16UL << 20)
 
@@ -153,15 +154,23 @@ test_fault_rules(void)
     CHECK_EQ(vmfault(pt, 0x1000, 1), VMFAULT_BAD);    // text, mapped
     CHECK_EQ(vmfault(pt, brk, 1), VMFAULT_BAD);       // at the break
     CHECK_EQ(vmfault(pt, MAXVA + 5, 0), VMFAULT_BAD); // far above
+    // A load maps the zero page read-only: nothing resident yet.
     CHECK_EQ(vmfault(pt, heap + 123, 0), VMFAULT_OK);
-    CHECK_EQ(vmfault(pt, heap + 456, 0), VMFAULT_BAD); // mapped now
-    uint64 pa = walkaddr(pt, heap);
-    CHECK(pa != 0 && page_is_zero(pa));
     pte_t *pte = vm_walk(pt, heap, 0);
+    CHECK_EQ(PTE2PA(*pte), kalloc_zero_page());
+    CHECK_EQ(PTE_FLAGS(*pte), PTE_V | PTE_R | PTE_U | PTE_A);
+    CHECK_EQ(vmfault(pt, heap + 5, 0), VMFAULT_BAD); // mapped, readable
+    CHECK_EQ(fake_proc.resident, 0);
+    // The first store replaces it with a private zeroed page.
+    CHECK_EQ(vmfault(pt, heap + 456, 1), VMFAULT_OK);
+    uint64 pa = walkaddr(pt, heap);
+    CHECK(pa != 0 && pa != kalloc_zero_page() && page_is_zero(pa));
     CHECK_EQ(PTE_FLAGS(*pte),
              PTE_V | PTE_R | PTE_W | PTE_U | PTE_A | PTE_D); // never X
-    CHECK_EQ(fake_proc.faults, 1);
+    CHECK_EQ(vmfault(pt, heap + 456, 1), VMFAULT_BAD); // writable now
+    CHECK_EQ(fake_proc.faults, 2);
     CHECK_EQ(fake_proc.resident, 1);
+    CHECK(page_is_zero(kalloc_zero_page()));
     struct proc other = fake_proc;
     current = &other;
     other.pagetable = uvm_create();
@@ -188,17 +197,18 @@ test_sparse_heap_copy_and_free(void)
     uint64 used = before - kalloc_free_pages();
     // 256 data pages plus one leaf table each (4 MiB apart) and a few more.
     CHECK(used >= (uint64)touches && used <= 2 * (uint64)touches + 4);
-    uint64 parent_pages = start - kalloc_free_pages(); // root included
+    uint64 table_pages = start - kalloc_free_pages() - touches - 1; // - text
 
     pagetable_t child = uvm_create();
     before = kalloc_free_pages();
-    CHECK_EQ(uvm_copy(pt, child), 0);
-    // Exactly what exists: every page the parent holds but its root.
-    CHECK_EQ(before - kalloc_free_pages(), parent_pages - 1);
+    CHECK_EQ(uvm_copy(pt, child, 0, brk), 0);
+    // Copy-on-write: only the child's page-table pages, no data page.
+    CHECK_EQ(before - kalloc_free_pages(), table_pages - 1);
     CHECK_EQ(*(uint64 *)walkaddr(child, heap + (4UL << 20)),
              heap + (4UL << 20));
     CHECK(walkaddr(child, heap + PGSIZE) == 0); // untouched stays lazy
-    CHECK(walkaddr(child, heap) != walkaddr(pt, heap)); // private copy
+    CHECK(walkaddr(child, heap) == walkaddr(pt, heap)); // one shared frame
+    CHECK_EQ(kpage_refcount((void *)walkaddr(pt, heap)), 2);
 
     // Shrinking frees exactly the pages that exist above the new break.
     uint64 freed = uvm_dealloc(pt, brk, heap + (8UL << 20) + 1);
@@ -222,7 +232,7 @@ test_huge_sparse_walk_is_cheap(void)
     CHECK_EQ(vmfault(pt, brk - 1, 1), VMFAULT_OK);
     pagetable_t child = uvm_create();
     uint64 before = kalloc_free_pages();
-    CHECK_EQ(uvm_copy(pt, child), 0);
+    CHECK_EQ(uvm_copy(pt, child, 0, brk), 0);
     CHECK(before - kalloc_free_pages() <= 3 + 2 * 2 + 1);
     CHECK_EQ(uvm_dealloc(child, brk, heap), 2);
     uvm_free(child);
@@ -273,6 +283,160 @@ test_out_of_memory(void)
     CHECK_EQ(kalloc_free_pages(), kalloc_total_pages());
 }
 
+// fork's sharing: which PTEs become copy-on-write, the reference counts,
+// a copy when shared, reuse by the last owner, text never writable.
+static void
+test_cow_share_copy_reuse(void)
+{
+    setup(RAM_SIZE);
+    uint64 heap = 0x4000, brk = heap + 4 * PGSIZE;
+    pagetable_t pt = new_space(heap, brk);
+    CHECK_EQ(vmfault(pt, heap, 1), VMFAULT_OK);
+    uint64 pa = walkaddr(pt, heap), text = walkaddr(pt, 0x1000);
+    *(uint64 *)pa = 0x1234;
+    struct proc child = fake_proc;
+    child.pagetable = uvm_create();
+    uint64 before = kalloc_free_pages();
+    CHECK_EQ(uvm_copy(pt, child.pagetable, 0, brk), 0);
+    CHECK(before - kalloc_free_pages() <= 2); // page tables, no data
+    pte_t *pp = vm_walk(pt, heap, 0), *cp = vm_walk(child.pagetable, heap, 0);
+    CHECK_EQ(*pp, *cp);
+    CHECK((*pp & PTE_COW) && !(*pp & PTE_W));
+    CHECK_EQ(kpage_refcount((void *)pa), 2);
+    pte_t *tp = vm_walk(child.pagetable, 0x1000, 0);
+    CHECK(!(*tp & PTE_COW) && (*tp & PTE_X)); // text: shared as it is
+    CHECK_EQ(kpage_refcount((void *)text), 2);
+    CHECK_EQ(vmfault(pt, heap, 0), VMFAULT_BAD); // a load never copies
+    // The child stores: it gets a copy, the parent keeps the original.
+    current = &child;
+    CHECK_EQ(vmfault(child.pagetable, heap + 8, 1), VMFAULT_OK);
+    uint64 cpa = walkaddr(child.pagetable, heap);
+    CHECK(cpa != pa && *(uint64 *)cpa == 0x1234);
+    CHECK((*cp & PTE_W) && !(*cp & PTE_COW) && (*cp & PTE_D));
+    CHECK_EQ(kpage_refcount((void *)pa), 1);
+    CHECK_EQ(vmfault(child.pagetable, 0x1000, 1), VMFAULT_BAD);
+    // The parent is the last owner now: writable again, no copy.
+    current = &fake_proc;
+    before = kalloc_free_pages();
+    CHECK_EQ(vmfault(pt, heap, 1), VMFAULT_OK);
+    CHECK_EQ(walkaddr(pt, heap), pa);
+    CHECK_EQ(kalloc_free_pages(), before);
+    CHECK((*pp & PTE_W) && !(*pp & PTE_COW));
+    uvm_free(child.pagetable);
+    CHECK_EQ(kpage_refcount((void *)text), 1);
+    uvm_free(pt);
+    CHECK_EQ(kalloc_free_pages(), kalloc_total_pages());
+}
+
+// Kernel stores (copyout) into a shared page copy it first; kernel loads
+// (copyin) copy nothing.
+static void
+test_cow_copyout(void)
+{
+    setup(RAM_SIZE);
+    uint64 heap = 0x4000, brk = heap + 2 * PGSIZE;
+    pagetable_t pt = new_space(heap, brk);
+    CHECK_EQ(copyout(pt, heap, "parent", 7), 0);
+    struct proc child = fake_proc;
+    child.pagetable = uvm_create();
+    CHECK_EQ(uvm_copy(pt, child.pagetable, 0, brk), 0);
+    current = &child;
+    char buf[8];
+    uint64 before = kalloc_free_pages();
+    CHECK_EQ(copyin(child.pagetable, buf, heap, 7), 0);
+    CHECK_EQ(kalloc_free_pages(), before);
+    CHECK_EQ(copyout(child.pagetable, heap, "child", 6), 0);
+    CHECK_EQ(kalloc_free_pages(), before - 1);
+    CHECK_STR((char *)walkaddr(child.pagetable, heap), "child");
+    CHECK_STR((char *)walkaddr(pt, heap), "parent");
+    current = &fake_proc;
+    uvm_free(child.pagetable);
+    uvm_free(pt);
+    CHECK_EQ(kalloc_free_pages(), kalloc_total_pages());
+}
+
+// Out of memory during a copy: VMFAULT_NOMEM, the page stays shared.
+static void
+test_cow_out_of_memory(void)
+{
+    setup(64 * PGSIZE);
+    uint64 heap = 0x4000, brk = heap + PGSIZE;
+    pagetable_t pt = new_space(heap, brk);
+    CHECK_EQ(vmfault(pt, heap, 1), VMFAULT_OK);
+    struct proc child = fake_proc;
+    child.pagetable = uvm_create();
+    CHECK_EQ(uvm_copy(pt, child.pagetable, 0, brk), 0);
+    void *hog[64];
+    int n = 0;
+    while (n < 64 && (hog[n] = kalloc()) != 0)
+        n++;
+    current = &child;
+    CHECK_EQ(vmfault(child.pagetable, heap, 1), VMFAULT_NOMEM);
+    CHECK(*vm_walk(child.pagetable, heap, 0) & PTE_COW);
+    CHECK_EQ(kpage_refcount((void *)walkaddr(pt, heap)), 2);
+    current = &fake_proc;
+    while (n > 0)
+        kfree(hog[--n]);
+    uvm_free(child.pagetable);
+    uvm_free(pt);
+    CHECK_EQ(kalloc_free_pages(), kalloc_total_pages());
+}
+
+// The zero page: shared by loads in parent and child, never counted or
+// freed; stores replace it; the page holding the break is all legal.
+static void
+test_zero_page(void)
+{
+    setup(RAM_SIZE);
+    uint64 heap = 0x4000, brk = heap + PGSIZE + 10;
+    pagetable_t pt = new_space(heap, brk);
+    CHECK_EQ(vmfault(pt, heap + 5, 0), VMFAULT_OK);
+    CHECK_EQ(vmfault(pt, heap + PGSIZE + 4000, 0), VMFAULT_OK); // past brk
+    CHECK_EQ(vmfault(pt, heap + 2 * PGSIZE, 0), VMFAULT_BAD);
+    struct proc child = fake_proc;
+    child.pagetable = uvm_create();
+    CHECK_EQ(uvm_copy(pt, child.pagetable, 0, PGROUNDUP(brk)), 0);
+    CHECK_EQ(walkaddr(child.pagetable, heap), kalloc_zero_page());
+    struct vm_usage u;
+    uvm_usage(child.pagetable, &u);
+    CHECK_EQ(u.zero, 2);
+    CHECK_EQ(u.resident, 1); // the text page
+    CHECK_EQ(u.shared, 1);
+    current = &child;
+    CHECK_EQ(vmfault(child.pagetable, heap, 1), VMFAULT_OK);
+    *(char *)walkaddr(child.pagetable, heap) = 1;
+    CHECK(page_is_zero(kalloc_zero_page()));
+    CHECK_EQ(walkaddr(pt, heap), kalloc_zero_page());
+    CHECK_EQ(child.resident, 1);
+    current = &fake_proc;
+    uvm_free(child.pagetable);
+    CHECK_EQ(uvm_dealloc(pt, brk, heap), 0); // two zero mappings: 0 resident
+    uvm_free(pt);
+    CHECK_EQ(kalloc_free_pages(), kalloc_total_pages());
+}
+
+// Idle work fills the zeroed pool without changing the free count; kzalloc
+// hands those pages out, and they really are zero (RAM is junk-filled).
+static void
+test_idle_zeroed_pool(void)
+{
+    setup(RAM_SIZE);
+    uint64 total = kalloc_free_pages();
+    int n = 0;
+    while (n < 5000 && kalloc_idle_work())
+        n++;
+    CHECK(n > 100 && n < 5000); // the pool is capped
+    CHECK_EQ(kalloc_zeroed_pages(), (uint64)n);
+    CHECK_EQ(kalloc_free_pages(), total);
+    for (int i = 0; i < 40; i++) {
+        void *pa = kzalloc();
+        CHECK(pa != 0 && page_is_zero((uint64)pa));
+        kfree(pa);
+    }
+    CHECK(kalloc_zeroed_pages() < (uint64)n);
+    CHECK_EQ(kalloc_free_pages(), total);
+}
+
 int
 main(void)
 {
@@ -284,6 +448,11 @@ main(void)
         HT_TEST(test_huge_sparse_walk_is_cheap),
         HT_TEST(test_copy_functions),
         HT_TEST(test_out_of_memory),
+        HT_TEST(test_cow_share_copy_reuse),
+        HT_TEST(test_cow_copyout),
+        HT_TEST(test_cow_out_of_memory),
+        HT_TEST(test_zero_page),
+        HT_TEST(test_idle_zeroed_pool),
     };
     return HT_RUN(tests);
 }

@@ -9,7 +9,7 @@ import argparse
 import re
 import sys
 
-from guest import Guest, GuestTimeout, PROMPT
+from guest import Guest, GuestTimeout, PROMPT, name_wait_channels
 
 
 def wc_counts(path):
@@ -38,8 +38,12 @@ def run_suite(g, command, timeout):
     """Types an in-guest test command; returns its (passed, failed). A
     suite that ran no test counts as one failure."""
     g.send(command + "\n")
+    start = g.pos
     m = g.expect(r"(?m)^(?:\S+: )?(\d+) passed, (\d+) failed", timeout)
-    g.expect(r"(?m)^" + re.escape(PROMPT), 60)
+    g.expect(r"(?m)^" + re.escape(PROMPT), 120)
+    # What the processes of a stopped test were waiting on, by name.
+    for line in name_wait_channels(g.buf[start:m.start()], g.argv):
+        print(f"smoke '{command}': {line}")
     passed, failed = int(m.group(1)), int(m.group(2))
     return (passed, failed) if passed + failed else (0, 1)
 
@@ -51,8 +55,10 @@ def main():
     ap.add_argument("--readme", help="host copy of /README, for wc")
     ap.add_argument("--suite", action="append", default=[],
                     help="in-guest command printing 'N passed, N failed'")
-    ap.add_argument("--boot-timeout", type=float, default=120)
-    ap.add_argument("--suite-timeout", type=float, default=420)
+    # Bounds on console silence, not on run time (see guest.py): the
+    # in-guest watchdog stops a hung test well within them.
+    ap.add_argument("--boot-timeout", type=float, default=300)
+    ap.add_argument("--suite-timeout", type=float, default=600)
     ap.add_argument("--no-poweroff", action="store_true",
                     help="the machine cannot power off (QEMU sifive_u): "
                          "after halt, stop QEMU instead of checking its exit")

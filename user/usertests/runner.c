@@ -4,14 +4,13 @@
 
 static const struct ut_test *const ut_tables[] = {
     ut_proc_tests, ut_pipe_tests, ut_file_tests,  ut_dir_tests, ut_args_tests,
-    ut_exec_tests, ut_mem_tests,  ut_fault_tests, ut_smp_tests, 0,
+    ut_exec_tests, ut_mem_tests,  ut_fault_tests, ut_smp_tests, ut_cow_tests,
+    ut_runner_tests, ut_fuzz_tests, 0,
 };
 
 static struct procinfo ut_procs[NPROC];
 
-// Kills every process with a larger pid than ours: all were forked after
-// us, so they descend from a test. Returns how many there were.
-static int
+int
 ut_kill_descendants(void)
 {
     int n = procinfo(ut_procs, NPROC);
@@ -26,71 +25,20 @@ ut_kill_descendants(void)
     return found;
 }
 
-// Prints why status (from a test that timed_out or not) is a failure.
-// Returns 0 for a pass.
+// Prints why status (from ut_watch) is a failure. Returns 0 for a pass.
 static int
-ut_verdict(const struct ut_test *t, int status, int timed_out)
+ut_verdict(const struct ut_test *t, int status)
 {
     char num[24];
 
-    if (timed_out) {
-        ut_itoa(t->slow ? UT_TICKS_SLOW : UT_TICKS_FAST, num);
-        ut_line("FAIL ", t->name, ": timed out after ", num, " ticks",
-                (char *)0);
-        return 1;
-    }
+    if (status == UT_WATCH_KILLED)
+        return 1; // ut_watch said why
     if (status == -1)
         ut_line("FAIL ", t->name, ": killed by the kernel", (char *)0);
     else if (status != 0 && status != 1)
         ut_line("FAIL ", t->name, ": exit status ", ut_itoa(status, num),
                 (char *)0);
     return status;
-}
-
-// A child that sleeps ticks and exits: its exit wakes our wait().
-static int
-ut_watchdog(int ticks)
-{
-    int pid = fork();
-
-    if (pid == 0) {
-        sleep(ticks);
-        exit(0);
-    }
-    return pid;
-}
-
-// Waits for the test child under watchdog dog. On a timeout the test and
-// its descendants are killed; a test still alive UT_TICKS_KILL later is
-// given up on. Returns the test's status, or 1 after printing why it failed.
-static int
-ut_collect(const struct ut_test *t, int pid, int dog)
-{
-    int status = 0, w, timed_out = 0;
-
-    while ((w = wait(&status)) != pid) {
-        if (w < 0) {
-            ut_line("FAIL ", t->name, ": lost the test process", (char *)0);
-            return 1;
-        }
-        if (w != dog)
-            continue; // left over from an earlier test
-        if (timed_out) {
-            ut_verdict(t, 1, 1);
-            ut_line("FAIL ", t->name, ": still alive after kill", (char *)0);
-            return 1;
-        }
-        timed_out = 1;
-        kill(pid);
-        ut_kill_descendants();
-        dog = ut_watchdog(UT_TICKS_KILL);
-    }
-    if (dog > 0) {
-        kill(dog);
-        while ((w = wait(0)) != dog && w >= 0)
-            ;
-    }
-    return ut_verdict(t, status, timed_out);
 }
 
 // Free pages now; 0 if meminfo() itself fails (no leak check then,
@@ -126,33 +74,31 @@ ut_leak_check(const struct ut_test *t, uint64 before)
 static int
 ut_run(const struct ut_test *t)
 {
-    uint64 before = ut_runner_free();
-    int dog, pid, bad;
+    uint64 before = ut_runner_free(), cpu = 0;
+    int pid, bad, t0 = uptime();
+    char num[24], el[24];
 
-    // The watchdog first: a test may fill the process table.
-    dog = ut_watchdog(t->slow ? UT_TICKS_SLOW : UT_TICKS_FAST);
     pid = fork();
     if (pid == 0) {
         ut_name = t->name;
         t->fn();
         exit(0);
     }
-    if (pid < 0 || dog < 0) {
+    if (pid < 0) {
         ut_line("FAIL ", t->name, ": runner cannot fork", (char *)0);
-        if (pid > 0)
-            kill(pid);
-        while (wait(0) >= 0)
-            ;
         bad = 1;
     } else {
-        bad = ut_collect(t, pid, dog) != 0;
+        bad = ut_verdict(t, ut_watch(t, pid, &cpu)) != 0;
     }
     bad |= ut_leak_check(t, before);
     // Whatever a failed test left running must not skew the next test's
     // page count: kill it and give init time to reap it.
     for (int tries = 0; bad && tries < 200 && ut_kill_descendants(); tries++)
         sleep(1);
-    ut_line("test ", t->name, bad ? ": FAILED" : ": ok", (char *)0);
+    // CPU ticks against elapsed ones show how busy the host was.
+    ut_line("test ", t->name, bad ? ": FAILED" : ": ok", " (cpu ",
+            ut_itoa(cpu, num), " ticks, ", ut_itoa(uptime() - t0, el),
+            " elapsed)", (char *)0);
     return !bad;
 }
 
@@ -181,6 +127,7 @@ ut_warm_up(void)
         ;
 }
 
+// Exact names also find the hidden tests, which no pattern selects.
 static const struct ut_test *
 ut_find(const char *name)
 {
@@ -188,6 +135,9 @@ ut_find(const char *name)
         for (const struct ut_test *t = ut_tables[i]; t->fn; t++)
             if (strcmp(t->name, name) == 0)
                 return t;
+    for (const struct ut_test *t = ut_hang_tests; t->fn; t++)
+        if (strcmp(t->name, name) == 0)
+            return t;
     return 0;
 }
 
@@ -219,24 +169,22 @@ ut_run_prefix(const char *pat, int *passed, int *failed)
 
 // Named tests run in the order given, slow or not.
 static void
-ut_run_named(int argc, char **argv, int *passed, int *failed)
+ut_run_named(int n, char **names, int *passed, int *failed)
 {
     const struct ut_test *t;
 
-    for (int i = 1; i < argc; i++) {
-        int len = strlen(argv[i]);
-        if (strcmp(argv[i], "-q") == 0)
-            continue;
-        if (len > 0 && argv[i][len - 1] == '*') {
-            if (!ut_run_prefix(argv[i], passed, failed)) {
-                ut_line("usertests: no test ", argv[i], (char *)0);
+    for (int i = 0; i < n; i++) {
+        int len = strlen(names[i]);
+        if (len > 0 && names[i][len - 1] == '*') {
+            if (!ut_run_prefix(names[i], passed, failed)) {
+                ut_line("usertests: no test ", names[i], (char *)0);
                 (*failed)++;
             }
             continue;
         }
-        t = ut_find(argv[i]);
+        t = ut_find(names[i]);
         if (t == 0) {
-            ut_line("usertests: no test ", argv[i], (char *)0);
+            ut_line("usertests: no test ", names[i], (char *)0);
             (*failed)++;
         } else {
             ut_count(t, passed, failed);
@@ -259,24 +207,63 @@ ut_run_all(int quick, int *passed, int *failed)
     }
 }
 
+void
+ut_usage(void)
+{
+    ut_line("usage: usertests [-q] [-cpu TICKS] [-stall POLLS] [TEST|PREFIX*]...",
+            (char *)0);
+    ut_line("       usertests -fuzz CALLS [SEED]", (char *)0);
+    exit(2);
+}
+
+// Reads the number after option argv[*i] (a positive int) or exits with
+// the usage.
+static int
+ut_opt_num(int argc, char **argv, int *i)
+{
+    if (*i + 1 >= argc || atoi(argv[*i + 1]) <= 0)
+        ut_usage();
+    *i += 1;
+    return atoi(argv[*i]);
+}
+
+// Applies the options; moves the test names to the front of argv and
+// returns how many there are.
+static int
+ut_options(int argc, char **argv, int *quick)
+{
+    int n = 0;
+
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "-q") == 0)
+            *quick = 1;
+        else if (strcmp(argv[i], "-cpu") == 0)
+            ut_cpu_fast = ut_cpu_slow = ut_opt_num(argc, argv, &i);
+        else if (strcmp(argv[i], "-stall") == 0)
+            ut_stall_polls = ut_opt_num(argc, argv, &i);
+        else if (strcmp(argv[i], "-fuzz") == 0)
+            argv[n++] = ut_fuzz_options(argc, argv, &i);
+        else if (argv[i][0] == '-')
+            ut_usage();
+        else
+            argv[n++] = argv[i];
+    }
+    return n;
+}
+
 int
 main(int argc, char **argv)
 {
-    int quick = 0, named = 0, passed = 0, failed = 0;
+    int quick = 0, named, passed = 0, failed = 0;
     char p[24], f[24];
 
     ut_heap_start = (uint64)sbrk(0);
     if (argc >= 2 && strcmp(argv[1], "-argcheck") == 0)
         ut_argcheck(argc, argv);
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "-q") == 0)
-            quick = 1;
-        else
-            named = 1;
-    }
+    named = ut_options(argc, argv, &quick);
     ut_warm_up();
     if (named)
-        ut_run_named(argc, argv, &passed, &failed);
+        ut_run_named(named, argv, &passed, &failed);
     else
         ut_run_all(quick, &passed, &failed);
     ut_line("usertests: ", ut_itoa(passed, p), " passed, ", ut_itoa(failed, f),

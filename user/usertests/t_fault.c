@@ -27,12 +27,16 @@ fault_above_break(void)
     UT_KILLED(ut_store, brk);
     UT_KILLED(ut_store, brk + PGSIZE);
     UT_KILLED(ut_load, brk + GIB);
-    // Ten more bytes make the first page legal, not the next one.
+    // Ten more bytes make the first page legal, all of it (never touched
+    // before), not the next one.
     sbrk(10);
     UT_KILLED(ut_store, brk + PGSIZE);
     pid = UT_FORK();
     if (pid == 0) {
+        ut_load(brk + 11);
+        ut_load(brk + PGSIZE - 1);
         ut_store(brk + 5);
+        ut_store(brk + 100);
         exit(0);
     }
     UT_EQ(UT_WAIT(pid), 0);
@@ -220,34 +224,30 @@ fault_oom_three(void)
     UT_EQ(ut_free_pages(), before);
 }
 
-// With 60% of free memory resident, fork cannot copy us: it fails and
-// gives back every page it took on the way.
+// A child that needs more pages than are free kills only itself while
+// copying; the parent's data is intact and every page comes back.
 static void
 fault_fork_oom(void)
 {
-    uint64 pages, before;
-    char *base;
-    int pid, r;
+    uint64 pages = ut_free_pages() * 3 / 5, before;
+    char *base = sbrk(0);
+    int pid;
 
-    pid = UT_FORK();
+    for (uint64 got = 0; got < pages * PGSIZE; got += 1 << 28)
+        UT_CHECK(sbrk(1 << 28) != (char *)-1);
+    for (uint64 i = 0; i < pages; i++)
+        base[i * PGSIZE] = (char)i;
+    before = ut_free_pages();
+    pid = UT_FORK(); // shares; it could not copy 60% of memory
     if (pid == 0) {
-        pages = ut_free_pages() * 3 / 5;
-        base = sbrk(0);
-        for (uint64 got = 0; got < pages * PGSIZE; got += 1 << 28)
-            UT_CHECK(sbrk(1 << 28) != (char *)-1);
         for (uint64 i = 0; i < pages; i++)
             base[i * PGSIZE] = 1;
-        before = ut_free_pages();
-        r = fork();
-        if (r == 0)
-            exit(0);
-        if (r > 0)
-            wait(0);
-        UT_EQ(r, -1);
-        UT_EQ(ut_free_pages(), before);
         exit(0);
     }
-    UT_EQ(UT_WAIT(pid), 0);
+    UT_EQ(UT_WAIT(pid), -1);
+    UT_EQ(ut_free_pages(), before);
+    for (uint64 i = 0; i < pages; i += 97)
+        UT_EQ(base[i * PGSIZE], (char)i);
 }
 
 const struct ut_test ut_fault_tests[] = {

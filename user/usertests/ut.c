@@ -4,6 +4,7 @@
 #include "ut.h"
 
 const char *ut_name = "usertests";
+int ut_line_fd = 1;
 uint64 ut_heap_start;
 
 char *
@@ -25,7 +26,7 @@ ut_itoa(int64 v, char *out)
     return out;
 }
 
-static char *
+char *
 ut_xtoa(uint64 v, char *out)
 {
     static const char digits[] = "0123456789abcdef";
@@ -49,7 +50,7 @@ ut_xtoa(uint64 v, char *out)
 void
 ut_line(const char *first, ...)
 {
-    char buf[256];
+    char buf[512];
     int n = 0;
     const char *s;
     va_list ap;
@@ -60,7 +61,7 @@ ut_line(const char *first, ...)
             buf[n++] = *s++;
     va_end(ap);
     buf[n++] = '\n';
-    write(1, buf, n);
+    write(ut_line_fd, buf, n);
 }
 
 static const char *note_label;

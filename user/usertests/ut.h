@@ -20,10 +20,17 @@
 #define UT_TRAPFRAME (MAXVA - 2 * PGSIZE)
 #define UT_HEAP_LIMIT UT_TRAPFRAME // the break may not pass this
 
-// Watchdog per test, in ticks; a test still running then is killed.
-#define UT_TICKS_FAST 1000
-#define UT_TICKS_SLOW 10000
-#define UT_TICKS_KILL 200 // after that kill, before giving up on the test
+// The watchdog (watch.c) judges progress, not elapsed time. It stops a
+// test whose processes together used more CPU ticks than its budget (a
+// spin), or that none of them ran for UT_STALL_POLLS of the runner's
+// one-tick polls (a deadlock). A slow host gives a test fewer
+// instructions per tick, so the budgets are far above what a correct
+// test uses on an idle host (see README figures).
+#define UT_CPU_FAST 20000
+#define UT_CPU_SLOW 200000
+#define UT_STALL_POLLS 6000
+#define UT_KILL_POLLS 500 // after the kill, before giving up on the test
+extern int ut_cpu_fast, ut_cpu_slow, ut_stall_polls; // -cpu, -stall
 
 struct ut_test {
     const char *name;
@@ -41,6 +48,21 @@ extern const struct ut_test ut_exec_tests[];
 extern const struct ut_test ut_mem_tests[];
 extern const struct ut_test ut_fault_tests[];
 extern const struct ut_test ut_smp_tests[];
+extern const struct ut_test ut_cow_tests[];
+extern const struct ut_test ut_runner_tests[];
+extern const struct ut_test ut_fuzz_tests[];
+// Run only when named: tests that hang on purpose (t_hang.c).
+extern const struct ut_test ut_hang_tests[];
+
+// Waits for test t running in child pid, stopping it when it spins or
+// stalls (watch.c). Returns its exit status, or UT_WATCH_KILLED after
+// reporting why it was stopped. *cpu_used gets the CPU ticks it used.
+#define UT_WATCH_KILLED 0x10000
+#define UT_WATCH_ALIVE 0x10001
+int ut_watch(const struct ut_test *t, int pid, uint64 *cpu_used);
+// Kills every process with a larger pid than the caller's (all were
+// forked after it). Returns how many there were.
+int ut_kill_descendants(void);
 
 extern const char *ut_name;  // the test this process belongs to
 extern uint64 ut_heap_start; // the break as main() found it
@@ -73,6 +95,7 @@ void ut_note(const char *label, int64 value);
 // Writes the strings (a list ended by (char *)0) and a newline as one line
 // with a single write(), so concurrent processes do not interleave.
 void ut_line(const char *first, ...);
+extern int ut_line_fd; // where ut_line writes: 1 unless a test moves it
 
 // fork(), failing the test when it returns -1.
 int ut_fork_at(const char *file, int line);
@@ -105,6 +128,8 @@ int ut_lowest_fd(void);
 void ut_write_file(const char *path, const void *buf, int n);
 // Writes the decimal value of v into out (at least 21 bytes); returns out.
 char *ut_itoa(int64 v, char *out);
+// Writes v as 0x... hex into out (at least 19 bytes); returns out.
+char *ut_xtoa(uint64 v, char *out);
 
 // Fills out with addresses no system call may read or write for the
 // caller: page 0, kernel RAM, trapframe, trampoline, at and past MAXVA,
@@ -115,6 +140,12 @@ int ut_bad_addrs(uint64 *out);
 // `usertests -argcheck MODE args...`: the exec'd side of the exec tests.
 // Exits 100 + argc when argv matches MODE ("pat" or "empty"), else 1.
 void ut_argcheck(int argc, char **argv) __attribute__((noreturn));
+// `usertests -fuzz CALLS [SEED]` (t_fuzz.c): sets the fuzzer's call count
+// and seed from argv after *i, advancing *i; returns the test to run.
+char *ut_fuzz_options(int argc, char **argv, int *i);
+// Prints how to call usertests and exits 2.
+void ut_usage(void) __attribute__((noreturn));
+
 // The argument exec tests pass in position i for MODE "pat" (< 20 bytes).
 const char *ut_argpat(int i);
 
