@@ -107,9 +107,9 @@ blkdev_find_fs(void)
         no_fs("a partition table that could not be read or names no "
               "usable partition",
               0, 0);
-    // The superblock is block 1; its first word is the magic.
+    // The superblock is block 0; its first word is the magic.
     if (fs_len < 2 * (BSIZE / SECTOR) ||
-        read_root(root, fs_start + BSIZE / SECTOR, scratch, 1) < 0)
+        read_root(root, fs_start, scratch, 1) < 0)
         no_fs("a partition too small to hold one, or a read error", 0, 0);
     memmove(&magic, scratch, sizeof magic);
     kfree(scratch);
