@@ -69,11 +69,15 @@ UPROGS += schedbench sleep time uptime spin
 SH_OBJS := $(U)/sh.o $(U)/sh_parse.o $(U)/sh_edit.o $(U)/sh_complete.o
 # The memory views of issue 8 (kernel/mm/mmap_info.c, mmap_trace.c).
 UPROGS += pmap vmtrace
+# The file-system benchmark (make bench runs it).
+UPROGS += fsbench
+# The crash test's workload (tests/crash/crash.py).
+UPROGS += crashload
 ULIB   := $(U)/start.o $(U)/ulib.o $(U)/printf.o $(U)/umalloc.o $(U)/usys.o
 UBINS  := $(addprefix $(U)/_,$(UPROGS))
 FS_FILES := $(B)/README $(UBINS)
 
-.PHONY: all kernel qemu qemu-gdb check bench deps clean format print-qemu \
+.PHONY: all kernel qemu qemu-gdb check bench deps clean format print-qemu crash \
     sd-image qemu-run qemu-gdb-run bench-run check-run
 all: $(B)/kernel.elf $(B)/kernel.bin $(FS_IMG)
 kernel: $(B)/kernel.elf $(B)/kernel.bin
@@ -152,10 +156,10 @@ $(H)/mkfs: tools/mkfs.c kernel/fs.h kernel/param.h
 	@mkdir -p $(@D)
 	@echo "  HOSTCC  $@"
 	$(Q)$(HOSTCC) -std=gnu11 -Wall -Wextra -Werror -O2 -I. -o $@ $<
-$(H)/fsck: tools/fsck.c kernel/fs.h kernel/param.h
+$(H)/fsck: tools/fsck.c tools/fsck_check.c tools/fsck.h kernel/fs.h kernel/param.h
 	@mkdir -p $(@D)
 	@echo "  HOSTCC  $@"
-	$(Q)$(HOSTCC) -std=gnu11 -Wall -Wextra -Werror -O2 -I. -o $@ $<
+	$(Q)$(HOSTCC) -std=gnu11 -Wall -Wextra -Werror -O2 -I. -o $@ tools/fsck.c tools/fsck_check.c
 
 # The README goes in as /README, so `cat README | wc` works in the guest.
 $(B)/README: README.md
@@ -313,6 +317,14 @@ format:
 .SECONDARY:
 
 -include $(shell find build -name '*.d' 2>/dev/null)
+
+# The crash test alone, any number of cuts: `make crash CUTS=100`.
+CUTS ?= 10
+crash: all $(H)/fsck
+	@cp $(FS_IMG) $(B)/crash.img
+	python3 tests/crash/crash.py --cuts $(CUTS) --image $(B)/crash.img \
+	    --fsck $(H)/fsck --log $(B)/crash-console.log -- \
+	    $(QEMU) $(subst $(DISK_IMG),$(B)/crash.img,$(QEMU_OPTS))
 
 # The in-guest fuzzer walks the generated call list (SYS_LIST).
 $(U)/usertests/fuzz_args.o $(U)/usertests/t_fuzz.o: | $(GEN)/syscall_nr.h

@@ -37,6 +37,10 @@ image options:
   --kernel FILE   kernel Image (default build/BOARD/kernel.bin; with --jtag
                   the ELF, default build/BOARD/kernel.elf)
   --fs FILE       lazyos file system image (default build/BOARD/fs.img)
+  --fs-size SIZE  make the file system SIZE (N with K, M or G), or "rest":
+                  the rest of the card (--device only; the default there
+                  for a lazyos image); its files are copied into a new
+                  image of that size (build/host/mkfs)
   --initrd FILE   also copy FILE to the FAT as "initrd"
   --dtb FILE      also copy FILE to the FAT as "lazyos.dtb" (boot.scr of
                   visionfive2 and hifive-unmatched then passes it to the kernel)
@@ -167,8 +171,36 @@ plan_layout() {
     FS_START=$((FAT_START + FAT_MIB * MIB))
     FS_SECTORS=$((MIB * (($(size_of "$fs") + 1048575) / 1048576)))
     # Room for the backup GPT (33 sectors) behind the last partition; QEMU
-    # only accepts SD card images whose size is a power of two.
-    IMAGE_BYTES=$(pow2_at_least $(((FS_START + FS_SECTORS + 33) * 512)))
+    # only accepts SD card images whose size is a power of two (a card
+    # filled to its end takes the image as it is).
+    IMAGE_BYTES=$(((FS_START + FS_SECTORS + 33) * 512))
+    [ "$FS_SIZE" = rest ] || IMAGE_BYTES=$(pow2_at_least "$IMAGE_BYTES")
+}
+
+# Rebuilds file system $1 at --fs-size with the same files (all in "/"),
+# as $WORK/fs.img. Needs FS_START (plan_layout) for "rest".
+resize_fs() {
+    local fs=$1 dir=$WORK/fsfiles bin=$ROOT/build/host mib n type name
+    [ -x "$bin/mkfs" ] && [ -x "$bin/fsck" ] ||
+        die "no $bin/mkfs and fsck: build them first with: make"
+    case $FS_SIZE in
+    rest) # the card's sectors, less what comes before and the backup GPT
+        mib=$((($(cat "$SYSFS/class/block/$DEV_NAME/size") - FS_START - 34) /
+            MIB)) ;;
+    *[Kk]) mib=$((${FS_SIZE%?} / 1024)) ;;
+    *[Mm]) mib=${FS_SIZE%?} ;;
+    *[Gg]) mib=$((${FS_SIZE%?} * 1024)) ;;
+    esac
+    [ "$mib" -gt 0 ] || die "--fs-size $FS_SIZE leaves no room"
+    mkdir -p "$dir"
+    "$bin/fsck" "$fs" --ls / >"$WORK/fs.ls" || die "$fs: not a lazyos image"
+    while read -r n type n name; do
+        [ "$type" = 2 ] || continue # files; mkfs makes only "/"
+        "$bin/fsck" "$fs" --dump "/$name" >"$dir/_$name"
+    done <"$WORK/fs.ls"
+    step "making a $mib MiB file system with the files of $fs"
+    "$bin/mkfs" "$WORK/fs.img" --size "${mib}M" "$dir"/_* >/dev/null ||
+        die "mkfs of a $mib MiB file system failed"
 }
 
 # Writes the partition table: firmware slots, the FAT (marked bootable, so
@@ -246,13 +278,23 @@ build_image() {
     need_tools sgdisk:gdisk mkfs.vfat:dosfstools mcopy:mtools \
         mkimage:u-boot-tools
     collect_fat_files "$kernel"
+    # A card gets a file system that fills it, when we can rebuild it.
+    if [ -z "$FS_SIZE" ] && [ -n "$DEVICE" ] &&
+        [ "$(od -An -tx4 -N4 "$fs" | tr -d ' ')" = 53465a4c ]; then
+        FS_SIZE=rest
+    fi
     plan_layout "$fs"
+    if [ -n "$FS_SIZE" ]; then
+        resize_fs "$fs"
+        fs=$WORK/fs.img
+        plan_layout "$fs"
+    fi
     write_gpt "$img"
     write_firmware "$img"
     write_fat "$img"
     step "writing $fs raw into partition $FS_PART" \
         "(lazyos-fs, type $LAZYOS_FS_TYPE)"
-    dd if="$fs" of="$img" bs=1M seek=$((FS_START / MIB)) conv=notrunc \
+    dd if="$fs" of="$img" bs=1M seek=$((FS_START / MIB)) conv=notrunc,sparse \
         status=none
     sgdisk -p "$img" | sed -n '/^Number/,$p'
 }
@@ -344,14 +386,24 @@ confirm_write() {
 write_device() {
     local dev=$1 img=$2 mib
     [ -w "$dev" ] || die "cannot write $dev: run as root (sudo ./flash.sh ...)"
+    local fs=$((FS_START * 512))
+    mib=$(($(size_of "$img") / 1048576))
+    # A lazyos file system's data area holds no zero block it needs (mkfs
+    # makes holes of them): past its metadata (superblock word 9 says
+    # where that ends), zeros are skipped, not written.
+    if [ "$(od -An -tx4 -j "$fs" -N4 "$img" | tr -d ' ')" = 53465a4c ]; then
+        mib=$(((fs + $(od -An -tu4 -j $((fs + 36)) -N4 "$img" |
+            tr -d ' ') * 4096) / 1048576 + 1))
+    fi
     step "writing the image to $dev (dd)"
-    dd if="$img" of="$dev" bs=4M conv=fsync status=progress
+    dd if="$img" of="$dev" bs=1M count="$mib" conv=fsync status=progress
+    dd if="$img" of="$dev" bs=1M skip="$mib" seek="$mib" conv=sparse,fsync \
+        status=none
     sync
     step "reading $dev back and comparing (cmp)"
-    mib=$(($(size_of "$img") / 1048576))
     # O_DIRECT reads come from the card, not from the page cache.
     if ! dd if="$dev" bs=1M count="$mib" iflag=direct status=none |
-        cmp - "$img"; then
+        cmp -n $((mib * 1048576)) - "$img"; then
         die "$dev does not read back what was written: bad card or reader?"
     fi
     step "moving the backup GPT to the end of $dev (sgdisk -e)"
@@ -363,6 +415,7 @@ write_device() {
 # ---- command line ----
 
 BOARD='' IMAGE='' DEVICE='' KERNEL='' FS='' INITRD='' DTB='' SPL='' UBOOT=''
+FS_SIZE='' DEV_NAME=''
 FDT_ADDR='' HART='' YES=0 JTAG=0 WORK='' OPENOCD_PID='' SYSFS=/sys
 
 # set_once VAR FLAG VALUE: a flag given twice is a conflict, not an update.
@@ -377,7 +430,7 @@ parse_args() {
     while [ $# -gt 0 ]; do
         case $1 in
         --board | --image | --device | --kernel | --fs | --initrd | --dtb | \
-            --spl | --uboot | --fdt-addr | --hart)
+            --spl | --uboot | --fdt-addr | --hart | --fs-size)
             [ $# -ge 2 ] || bad_usage "$1 needs a value"
             var=${1#--} var=${var//-/_}
             set_once "${var^^}" "$1" "$2"
@@ -417,6 +470,9 @@ check_args() {
     fi
     [ -z "$DEVICE" ] || [ -b "$DEVICE" ] ||
         bad_usage "--device $DEVICE is not a block device"
+    [ -z "$FS_SIZE" ] || [[ $FS_SIZE =~ ^[1-9][0-9]*[KkMmGg]$ ]] ||
+        { [ "$FS_SIZE" = rest ] && [ -n "$DEVICE" ]; } ||
+        bad_usage "--fs-size wants N with K, M or G (or rest, with --device)"
     # mv onto a device node would replace the node, not write the card.
     [ -z "$IMAGE" ] || [ ! -e "$IMAGE" ] || [ -f "$IMAGE" ] ||
         bad_usage "--image $IMAGE is not a regular file (cards: --device)"

@@ -5,12 +5,14 @@
 #include "param.h"
 #include "fs.h"
 #include "driver.h"
-#include "buf.h"
+#include "blkdev.h"
 #include "printf.h"
 #include "kalloc.h"
 #include "klib.h"
 #include "partition.h"
 #include "ramdisk.h"
+#include "spinlock.h"
+#include "sleeplock.h"
 
 #define MAX_BLKDEVS 4
 #define SECTOR 512
@@ -105,9 +107,9 @@ blkdev_find_fs(void)
         no_fs("a partition table that could not be read or names no "
               "usable partition",
               0, 0);
-    // The superblock is block 1; its first word is the magic.
+    // The superblock is block 0; its first word is the magic.
     if (fs_len < 2 * (BSIZE / SECTOR) ||
-        read_root(root, fs_start + BSIZE / SECTOR, scratch, 1) < 0)
+        read_root(root, fs_start, scratch, 1) < 0)
         no_fs("a partition too small to hold one, or a read error", 0, 0);
     memmove(&magic, scratch, sizeof magic);
     kfree(scratch);
@@ -117,16 +119,68 @@ blkdev_find_fs(void)
            root->name, fs_start, fs_len / 2);
 }
 
+uint64
+blkdev_fs_blocks(void)
+{
+    return fs_len / (BSIZE / SECTOR);
+}
+
+// One driver request for blocks [first, first+n) at buf.
+static void
+transfer(uint64 first, uchar *buf, int n, int write)
+{
+    uint64 sector = first * (BSIZE / SECTOR);
+    uint32 count = n * (BSIZE / SECTOR);
+    if (root->ops->rw(root->dev, fs_start + sector, buf, count, write) < 0)
+        panic("blkdev: %s error on blocks %lu+%d of %s",
+              write ? "write" : "read", first, n, root->name);
+}
+
+// Multi-block requests need one contiguous buffer; cache buffers are
+// separate pages. Runs go through this staging area: copying a block costs
+// far less than a request (an interrupt and a wake-up each).
+#define STAGE_BLOCKS 64
+static uchar stage[STAGE_BLOCKS][BSIZE] __attribute__((aligned(BSIZE)));
+static struct sleeplock stage_lock;
+static int stage_ready;
+
+// Blocks [first, first+n) through the staging area, n <= STAGE_BLOCKS.
+static void
+staged(uint64 first, uchar *const *pages, int n, int write)
+{
+    acquiresleep(&stage_lock);
+    if (write)
+        for (int i = 0; i < n; i++)
+            memmove(stage[i], pages[i], BSIZE);
+    transfer(first, stage[0], n, write);
+    if (!write)
+        for (int i = 0; i < n; i++)
+            memmove(pages[i], stage[i], BSIZE);
+    releasesleep(&stage_lock);
+}
+
 void
-blkdev_rw_block(uint blockno, void *data, int write)
+blkdev_rw(uint first, uchar *const *pages, int n, int write)
 {
     if (root == 0)
         panic("blkdev: no root disk");
-    uint64 sector = (uint64)blockno * (BSIZE / SECTOR);
-    if (sector + BSIZE / SECTOR > fs_len)
-        panic("blkdev: block %d beyond the end of %s", blockno, root->name);
-    if (root->ops->rw(root->dev, fs_start + sector, data, BSIZE / SECTOR,
-                      write) < 0)
-        panic("blkdev: %s error on block %d of %s", write ? "write" : "read",
-              blockno, root->name);
+    if ((uint64)first + n > blkdev_fs_blocks())
+        panic("blkdev: blocks %u+%d beyond the end of %s", first, n,
+              root->name);
+    if (!stage_ready) { // the first caller is the mounting process, alone
+        initsleeplock(&stage_lock, "stage");
+        stage_ready = 1;
+    }
+    // Pages already next to each other in memory need no copy.
+    int adjacent = 1;
+    for (int i = 1; i < n && adjacent; i++)
+        adjacent = pages[i] == pages[i - 1] + BSIZE;
+    if (n == 1 || adjacent) {
+        transfer(first, pages[0], n, write);
+        return;
+    }
+    for (int done = 0; done < n; done += STAGE_BLOCKS) {
+        int k = n - done < STAGE_BLOCKS ? n - done : STAGE_BLOCKS;
+        staged(first + done, pages + done, k, write);
+    }
 }

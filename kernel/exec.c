@@ -13,7 +13,6 @@
 #include "fpu.h"
 #include "elf.h"
 #include "inode.h"
-#include "log.h"
 #include "exec.h"
 
 // Page permissions for a segment, as its program header asks. Our own
@@ -34,7 +33,7 @@ segment_perm(const char *path, uint32 flags, uint64 *perm)
 
 // Copies filesz bytes at file offset off into the (mapped, zeroed) pages at va.
 static int
-load_bytes(pagetable_t pt, struct inode *ip, uint64 va, uint off, uint64 filesz)
+load_bytes(pagetable_t pt, struct inode *ip, uint64 va, uint64 off, uint64 filesz)
 {
     for (uint64 done = 0; done < filesz;) {
         uint64 pa = walkaddr(pt, va + done);
@@ -61,14 +60,13 @@ load_segments(pagetable_t pt, struct inode *ip, struct elfhdr *eh,
     for (int i = 0; i < eh->phnum; i++) {
         struct proghdr ph;
         // read_header checked that the table lies inside the file.
-        uint off = eh->phoff + i * sizeof(ph);
+        uint64 off = eh->phoff + i * sizeof(ph);
         if (readi(ip, 0, (uint64)&ph, off, sizeof(ph)) != sizeof(ph))
             return 0;
         if (ph.type != PT_LOAD || ph.memsz == 0)
             continue;
         uint64 perm, end = ph.vaddr + ph.memsz;
-        // Offsets are 64-bit in the file but 32-bit in readi: bound them
-        // by the file size first, so none is silently truncated.
+        // Bound offsets by the file size first, so no sum overflows.
         if (ph.memsz < ph.filesz || end < ph.vaddr || end > USER_HEAP_TOP ||
             ph.off > ip->size || ph.filesz > ip->size - ph.off ||
             ph.vaddr % PGSIZE != 0)
@@ -137,17 +135,13 @@ exec(char *path, char **argv)
     int argc = 0;
     pagetable_t pt = 0;
 
-    begin_op();
     struct inode *ip = namei(path);
-    if (ip == 0) {
-        end_op();
+    if (ip == 0)
         return -1;
-    }
     ilock(ip);
     if (read_header(ip, &eh) == 0 && (pt = proc_pagetable(p)) != 0)
         top = load_segments(pt, ip, &eh, path, &pages);
     iunlockput(ip);
-    end_op();
     if (top == 0)
         goto bad;
 

@@ -1,51 +1,54 @@
-// On-disk file-system format, shared by the kernel, tools/mkfs and tools/fsck.
-// struct dirent and DIRSIZ are also the user ABI for reading directories.
-//
-// Disk layout, in BSIZE blocks:
-//   [ 0: unused | 1: superblock | log | inodes | free bitmap | data ... ]
+// The on-disk format of lazyfs, shared by the kernel (kernel/fs/), mkfs and
+// fsck; docs/storage.md explains it. struct dirent and DIRSIZ are also the
+// user ABI for reading directories (the xv6 layout).
 #ifndef LAZYOS_FS_H
 #define LAZYOS_FS_H
 
 #include "param.h"
 
-#define BSIZE 1024           // file-system block size in bytes
+#define BSIZE 4096           // block size: one page
 #define ROOTINO 1            // inode number of "/"
-#define FSMAGIC 0x4c415a59   // "LAZY" read as a little-endian word
+#define FSMAGIC 0x53465a4c   // "LZFS" as a little-endian word
+#define FSVERSION 2
 
+// Block 0. Areas follow each other in this order; every start is a block
+// number from the start of the file system.
 struct superblock {
-    uint magic;      // FSMAGIC
-    uint size;       // total blocks in the file system
-    uint nblocks;    // data blocks
-    uint ninodes;    // inodes
-    uint nlog;       // log blocks (header included)
-    uint logstart;   // first log block
-    uint inodestart; // first inode block
-    uint bmapstart;  // first free-bitmap block
+    uint magic;        // FSMAGIC
+    uint version;      // FSVERSION
+    uint size;         // blocks in the file system
+    uint ninodes;      // inodes, numbered 0..ninodes-1 (0 never used)
+    uint journalstart; // journal header block
+    uint njournal;     // journal blocks, header included
+    uint imapstart;    // inode bitmap
+    uint bmapstart;    // block bitmap (one bit per block of the fs)
+    uint inodestart;   // inode table
+    uint datastart;    // first data block
 };
 
-#define NDIRECT 11
-#define NINDIRECT (BSIZE / sizeof(uint))
-#define NDINDIRECT (NINDIRECT * NINDIRECT)
-#define MAXFILE (NDIRECT + NINDIRECT + NDINDIRECT) // in blocks
+// struct dirent's inum is 16 bits: the user ABI caps the inode count.
+#define FS_MAX_INODES 65535
 
-// addrs[0..NDIRECT-1] direct, addrs[NDIRECT] single indirect,
-// addrs[NDIRECT+1] double indirect. Zero means "no block".
+#define NDIRECT 10
+#define NINDIRECT (BSIZE / sizeof(uint))        // pointers per block
+#define IND_SLOT NDIRECT                        // single-indirect pointer
+#define DIND_SLOT (NDIRECT + 1)                 // double-indirect pointer
+#define NADDRS (NDIRECT + 2)
+#define MAXFILE_BLOCKS ((uint64)NDIRECT + NINDIRECT + NINDIRECT * NINDIRECT)
+#define MAXFILE ((uint64)MAXFILE_BLOCKS * BSIZE) // bytes
+
+// 64 bytes. Pointer 0 is a hole (reads as zeros); type 0 is a free inode.
 struct dinode {
-    short type;  // T_DIR, T_FILE, T_DEVICE; 0 = free inode
-    short major; // device numbers (T_DEVICE only)
+    short type;  // T_DIR, T_FILE, T_DEVICE (kernel/stat.h)
+    short major; // T_DEVICE only
     short minor;
     short nlink; // directory entries naming this inode
-    uint size;   // bytes
-    uint addrs[NDIRECT + 2];
+    uint64 size; // bytes
+    uint addrs[NADDRS];
 };
 
-#define IPB (BSIZE / sizeof(struct dinode))        // inodes per block
-#define IBLOCK(i, sb) ((i) / IPB + (sb).inodestart) // block holding inode i
-#define BPB (BSIZE * 8)                            // bitmap bits per block
-// The log's per-operation budget counts on a bitmap of at most this many
-// blocks, so a file system has at most FS_MAX_BITMAP * BPB blocks (16 MiB).
-#define FS_MAX_BITMAP 2
-#define BBLOCK(b, sb) ((b) / BPB + (sb).bmapstart)  // bitmap block for block b
+#define IPB (BSIZE / sizeof(struct dinode)) // inodes per block
+#define BPB (BSIZE * 8)                     // bitmap bits per block
 
 // A directory is a file of these; inum 0 marks a free slot.
 #define DIRSIZ 14
@@ -54,10 +57,32 @@ struct dirent {
     char name[DIRSIZ]; // not NUL-terminated when all DIRSIZ bytes are used
 };
 
-// Log header, in block logstart: which home blocks the log blocks hold.
-struct logheader {
-    uint n;
-    uint block[LOGSIZE];
+// The journal: an anchor block, then a log of transactions, each a header
+// followed by `count` block copies. The anchor names the first sequence
+// number not yet installed; recovery replays headers from the log's start
+// while their seq counts up from it and their checksum matches.
+#define JANCHOR 0x4e524a4c  // "LJRN": the anchor
+#define JTXMAGIC 0x58544a4c // "LJTX": a transaction header
+#define JHEAD_MAX ((BSIZE - 24) / sizeof(uint))
+struct jheader {
+    uint magic;
+    uint count;      // copies that follow (0 in the anchor)
+    uint64 seq;      // transaction number (anchor: first to replay)
+    uint64 sum;      // jsum over seq, count, home[] and the copies
+    uint home[JHEAD_MAX];
 };
+
+// The checksum that proves a transaction reached the disk whole: FNV-1a
+// over 64-bit words. Start with JSUM_START, feed the header fields, then
+// each copy.
+#define JSUM_START 0xcbf29ce484222325ull
+static inline uint64
+jsum(uint64 h, const void *data, uint64 len)
+{
+    const uint64 *w = data;
+    for (uint64 i = 0; i < len / 8; i++)
+        h = (h ^ w[i]) * 0x100000001b3ull;
+    return h;
+}
 
 #endif

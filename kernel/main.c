@@ -14,9 +14,8 @@
 #include "sbi.h"
 #include "printf.h"
 #include "console.h"
-#include "buf.h"
+#include "blkdev.h"
 #include "inode.h"
-#include "file.h"
 #include "ramdisk.h"
 #include "harts.h"
 
@@ -131,9 +130,7 @@ kmain(uint64 hartid, uint64 fdt_pa)
     trap_init();
     trap_init_hart();
     proc_init();
-    binit();
-    iinit();
-    fileinit();
+    fs_init();
     console_init();
     if (blkdev_init() < 0)
         panic("no disk for the root file system");

@@ -7,16 +7,11 @@
 #define NCPU 8            // harts the kernel will run on at most
 #define NOFILE 16         // open files per process
 #define NFILE 100         // open files in the whole system
-#define NINODE 50         // in-memory inode cache entries
+#define NINODE 200        // in-memory inodes (> NFILE + NPROC)
 #define NDEV 10           // device major numbers
 #define ROOTDEV 1         // device number of the root file system
 #define MAXARG 32         // exec arguments
 #define MAXPATH 128       // path length, including the NUL
-#define MAXOPBLOCKS 10    // blocks one file-system operation may write
-#define LOGSIZE (MAXOPBLOCKS * 3) // blocks in the on-disk log
-#define NBUF (MAXOPBLOCKS * 5)    // buffer cache entries (> LOGSIZE: a full
-                                  // log pins LOGSIZE buffers)
-#define FSSIZE 16384      // default file-system size in blocks (mkfs)
 #define USERSTACK 1       // user stack pages (xv6 layout: one page)
 
 #endif

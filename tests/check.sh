@@ -77,6 +77,14 @@ if [ "$board" = qemu-virt ]; then
     run fsck-after-usertests sh -c \
         "build/host/fsck '$out/disk.img' && echo '1 passed, 0 failed' ||
          echo '0 passed, 1 failed'"
+    # Crash test: SIGKILL QEMU at random moments of a write-heavy workload,
+    # recover, compare with fsck against what the workload printed.
+    cp "build/$board/fs.img" "$out/crash.img"
+    run crash python3 tests/crash/crash.py --cuts 10 \
+        --image "$out/crash.img" --fsck build/host/fsck \
+        --log "$out/console-crash.log" -- \
+        $(make -s --no-print-directory BOARD="$board" print-qemu \
+            DISK_IMG="$out/crash.img")
     # Harts without Sstc: the clock must come through SBI set_timer.
     cp "build/$board/fs.img" "$out/disk-nosstc.img"
     run smoke-no-sstc python3 tests/smoke/smoke.py \

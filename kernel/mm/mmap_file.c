@@ -1,5 +1,5 @@
-// mmap's adapter over today's file system (struct file, readi, writei,
-// the log). Everything mmap needs from files goes through here.
+// mmap's adapter over the file system (struct file, readi, writei, the
+// journal). Everything mmap needs from files goes through here.
 #include "types.h"
 #include "param.h"
 #include "riscv.h"
@@ -7,7 +7,7 @@
 #include "sleeplock.h"
 #include "fs.h"
 #include "stat.h"
-#include "log.h"
+#include "journal.h"
 #include "inode.h"
 #include "file.h"
 #include "proc.h"
@@ -15,10 +15,9 @@
 #include "mmap_abi.h"
 #include "mmap_file.h"
 
-// Bytes one write-back transaction may carry: filewrite's budget of data
-// blocks (the log also takes the inode, bitmap and index blocks).
-#define MFILE_CHUNK ((MAXOPBLOCKS - 6) * BSIZE)
-_Static_assert(MFILE_CHUNK >= BSIZE, "MAXOPBLOCKS too small for write-back");
+// A page is one block, and mappings start at page-aligned offsets: one
+// write-back is one block's write, one small transaction.
+_Static_assert(BSIZE == PGSIZE, "write-back assumes a page is one block");
 
 // Nonzero if this hart holds a spinlock (push_off depth beyond our own).
 static int
@@ -64,24 +63,20 @@ int
 mfile_write(struct file *f, uint64 off, const void *page)
 {
     struct inode *ip = f->ip;
-    for (uint64 done = 0; done < PGSIZE; done += MFILE_CHUNK) {
-        begin_op();
-        ilock(ip);
-        uint64 at = off + done, n = 0;
-        // Clip under the lock: the file may have shrunk since the fault.
-        if (at < ip->size)
-            n = ip->size - at < MFILE_CHUNK ? ip->size - at : MFILE_CHUNK;
-        if (n > PGSIZE - done)
-            n = PGSIZE - done;
-        int r = n ? writei(ip, 0, (uint64)page + done, at, n) : 0;
-        iunlock(ip);
-        end_op();
-        if (r != (int)n)
-            return -1;
-        if (n < MFILE_CHUNK)
-            break; // reached the end of the file
-    }
-    return 0;
+    // Reserved for the whole page before the size is known; the clip
+    // below only makes the write smaller.
+    int reserve = write_reserve(off, PGSIZE);
+    tx_begin(reserve);
+    ilock(ip);
+    uint64 n = 0;
+    // Clip under the lock: the file may have shrunk since the fault, and
+    // write-back never grows it.
+    if (off < ip->size)
+        n = ip->size - off < PGSIZE ? ip->size - off : PGSIZE;
+    int r = n ? writei(ip, 0, (uint64)page, off, n) : 0;
+    iunlock(ip);
+    tx_end(reserve);
+    return r == (int)n ? 0 : -1;
 }
 
 struct file *

@@ -15,7 +15,6 @@
 #include "fpu.h"
 #include "file.h"
 #include "inode.h"
-#include "log.h"
 #include "trap.h"
 
 // The family tree and the exit/wait hand-over; first in the lock order.
@@ -144,9 +143,7 @@ exit(int status)
             p->ofile[fd] = 0;
         }
     }
-    begin_op();
-    iput(p->cwd);
-    end_op();
+    iput(p->cwd); // its own transaction, if it frees the directory
     p->cwd = 0;
     proc_note_resident(p);
 

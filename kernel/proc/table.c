@@ -15,8 +15,7 @@
 #include "trap.h"
 #include "exec.h"
 #include "inode.h"
-#include "log.h"
-#include "buf.h"
+#include "blkdev.h"
 #include "runq.h"
 
 #define PID_BUCKETS 64 // a power of two; NPROC live pids spread over them

@@ -331,6 +331,38 @@ file_mknod(void)
     UT_EQ(unlink("utf_nodev"), 0);
 }
 
+// A killed writer stops within a chunk of one long write(), long before
+// its end: the kernel checks the killed flag between transactions.
+static void
+file_kill_long_write(void)
+{
+    const int n = 48 << 20; // one write() of 48 MiB
+    struct stat st;
+
+    unlink("utf_kill");
+    int fd = open("utf_kill", O_CREATE | O_WRONLY);
+    UT_CHECK(fd >= 0);
+    char *buf = sbrk(n); // untouched: the child's copy faults pages in
+    UT_CHECK(buf != (char *)-1);
+    int pid = UT_FORK();
+    if (pid == 0) {
+        write(fd, buf, n);
+        exit(0);
+    }
+    // Kill once the write has made progress, then wait for the child.
+    do {
+        sleep(1);
+        UT_EQ(fstat(fd, &st), 0);
+    } while (st.size == 0);
+    UT_EQ(kill(pid), 0);
+    UT_EQ(wait(0), pid);
+    UT_EQ(fstat(fd, &st), 0);
+    UT_CHECK(st.size > 0 && st.size < (uint64)n);
+    close(fd);
+    sbrk(-n);
+    UT_EQ(unlink("utf_kill"), 0);
+}
+
 const struct ut_test ut_file_tests[] = {
     {"file_create_rw", file_create_rw, 0},
     {"file_trunc", file_trunc, 0},
@@ -345,5 +377,6 @@ const struct ut_test ut_file_tests[] = {
     {"file_fd_limit", file_fd_limit, 0},
     {"file_fstat", file_fstat, 0},
     {"file_mknod", file_mknod, 0},
+    {"file_kill_long_write", file_kill_long_write, 1},
     {0, 0, 0},
 };

@@ -363,8 +363,8 @@ const struct ut_test ut_smp_tests[] = {
     {"smp_sbrk", smp_sbrk, 0},
     {"smp_fork", smp_fork, 0},
     {"smp_pingpong", smp_pingpong, 0},
-    {"smp_files", smp_files, 0},
-    {"smp_race", smp_race, 0},
+    {"smp_files", smp_files, 1},
+    {"smp_race", smp_race, 1},
     {"smp_procinfo", smp_procinfo, 0},
     {0, 0, 0},
 };
