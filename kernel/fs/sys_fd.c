@@ -38,9 +38,9 @@ fdalloc(struct file *f)
     return -1;
 }
 
-// read(fd, buf, n): bytes read, 0 at end of file, -1 on error.
-uint64
-sys_read(void)
+// read and write: fd, buf, n through op; -1 for a bad descriptor.
+static uint64
+fd_transfer(int (*op)(struct file *, uint64, int))
 {
     struct file *f;
     uint64 addr;
@@ -49,21 +49,21 @@ sys_read(void)
     argint(2, &n);
     if (argfd(0, 0, &f) < 0)
         return -1;
-    return fileread(f, addr, n);
+    return op(f, addr, n);
+}
+
+// read(fd, buf, n): bytes read, 0 at end of file, -1 on error.
+uint64
+sys_read(void)
+{
+    return fd_transfer(fileread);
 }
 
 // write(fd, buf, n): bytes written (fewer on a full disk), or -1.
 uint64
 sys_write(void)
 {
-    struct file *f;
-    uint64 addr;
-    int n;
-    argaddr(1, &addr);
-    argint(2, &n);
-    if (argfd(0, 0, &f) < 0)
-        return -1;
-    return filewrite(f, addr, n);
+    return fd_transfer(filewrite);
 }
 
 // close(fd): 0, or -1 for a descriptor that is not open.
