@@ -6,6 +6,7 @@
 #include "param.h"
 #include "riscv.h"
 #include "spinlock.h"
+#include "sleeplock.h"
 #include "proc.h"
 #include "file.h"
 #include "driver.h"
@@ -47,6 +48,10 @@ static struct {
     const struct console_ops *stalled_ops;
     void *stalled_dev;
 } in;
+
+// Held for a whole write(): one program's line never has another's
+// characters in the middle (kernel printf and echo do not take it).
+static struct sleeplock write_lock;
 
 static void
 put_raw(int c)
@@ -287,8 +292,9 @@ consoleread(int user_dst, uint64 dst, int n)
     return total;
 }
 
-// devsw write: polled output of n bytes. Returns n, or fewer (-1 if none)
-// when src turns bad.
+// devsw write: polled output of n bytes, whole, between other writers'.
+// Returns n, or fewer (-1 if none) when src turns bad or the writer is
+// killed. Process context: it may sleep for the write lock.
 static int
 consolewrite(int user_src, uint64 src, int n)
 {
@@ -297,16 +303,20 @@ consolewrite(int user_src, uint64 src, int n)
 
     if (n < 0)
         return -1;
-    while (total < n) {
+    acquiresleep(&write_lock);
+    // A killed writer stops between chunks, so a long write cannot keep
+    // the others waiting after ^C.
+    while (total < n && !(total > 0 && killed(myproc()))) {
         int len = n - total < CHUNK ? n - total : CHUNK;
 
         if (either_copyin(chunk, user_src, src + total, len) < 0)
-            return total > 0 ? total : -1;
+            break;
         for (int i = 0; i < len; i++)
             console_putc(chunk[i]);
         total += len;
     }
-    return total;
+    releasesleep(&write_lock);
+    return total > 0 || n == 0 ? total : -1;
 }
 
 // Boot hart, once, before the first process can open the console.
@@ -315,6 +325,7 @@ console_init(void)
 {
     initlock(&in.lock, "console");
     waitq_init(&in.readers, "console");
+    initsleeplock(&write_lock, "console write");
     devsw[CONSOLE].read = consoleread;
     devsw[CONSOLE].write = consolewrite;
     // The boot log's console line; the driver's own line above names it.
