@@ -85,4 +85,33 @@ jsum(uint64 h, const void *data, uint64 len)
     return h;
 }
 
+// Whether hdr, read from log block pos of a log of logsize blocks, can
+// head transaction seq; its copies' checksum is then jtx_sum's to judge.
+// The kernel's replay and fsck read the log the same way through these.
+static inline int
+jtx_header_ok(const struct jheader *hdr, uint64 seq, uint pos, uint logsize)
+{
+    return hdr->magic == JTXMAGIC && hdr->seq == seq &&
+           hdr->count <= JHEAD_MAX && pos + 1 + hdr->count <= logsize;
+}
+
+// The checksum hdr->sum must equal: the header with sum as zero, then
+// each copy, as read_copy(ctx, i, buf) gives copy i (nonzero: unreadable,
+// and the result is ~hdr->sum, which never matches).
+static inline uint64
+jtx_sum(struct jheader *hdr, int (*read_copy)(void *ctx, uint i, void *buf),
+        void *ctx, void *buf)
+{
+    uint64 want = hdr->sum;
+    hdr->sum = 0;
+    uint64 h = jsum(JSUM_START, hdr, BSIZE);
+    hdr->sum = want;
+    for (uint i = 0; i < hdr->count; i++) {
+        if (read_copy(ctx, i, buf) != 0)
+            return ~want;
+        h = jsum(h, buf, BSIZE);
+    }
+    return h;
+}
+
 #endif

@@ -83,6 +83,15 @@ wblock(uint64 bno, const void *buf)
               strerror(errno));
 }
 
+// jtx_sum's reader: copy i of the transaction at log block *pos.
+static int
+read_copy(void *pos, uint i, void *buf)
+{
+    uint first = im.sb.journalstart + 1;
+    off_t at = (off_t)(first + *(uint *)pos + 1 + i) * BSIZE;
+    return pread(im.fd, buf, BSIZE, at) == BSIZE ? 0 : -1;
+}
+
 // The transaction at log block pos, if it is whole and numbered seq: its
 // header in *hdr, its count returned; -1 otherwise.
 static int
@@ -93,20 +102,10 @@ read_tx(uint pos, uint64 seq, struct jheader *hdr)
     if (pos + 1 > logsize ||
         pread(im.fd, hdr, BSIZE, (off_t)(first + pos) * BSIZE) != BSIZE)
         return -1;
-    if (hdr->magic != JTXMAGIC || hdr->seq != seq ||
-        hdr->count > JHEAD_MAX || pos + 1 + hdr->count > logsize)
+    if (!jtx_header_ok(hdr, seq, pos, logsize))
         return -1;
-    uint64 want = hdr->sum;
-    hdr->sum = 0;
-    uint64 h = jsum(JSUM_START, hdr, BSIZE);
-    hdr->sum = want;
-    for (uint i = 0; i < hdr->count; i++) {
-        if (pread(im.fd, buf, BSIZE, (off_t)(first + pos + 1 + i) * BSIZE) !=
-            BSIZE)
-            return -1;
-        h = jsum(h, buf, BSIZE);
-    }
-    return h == want ? (int)hdr->count : -1;
+    return jtx_sum(hdr, read_copy, &pos, buf) == hdr->sum ? (int)hdr->count
+                                                            : -1;
 }
 
 // Adds home -> journal block to the overlay (later transactions win:

@@ -51,6 +51,15 @@ write_anchor(uint64 first_seq)
     blkdev_rw(jr.anchor, &page, 1, 1);
 }
 
+// jtx_sum's reader: copy i of the transaction at log block *pos.
+static int
+read_copy(void *pos, uint i, void *buf)
+{
+    uchar *page = buf;
+    blkdev_rw(jr.anchor + 2 + *(uint *)pos + i, &page, 1, 0);
+    return 0;
+}
+
 // Reads the transaction at log block pos into hdr and checks it against
 // seq and its checksum; copies go through scratch. Returns its count, or
 // -1 if it is not a whole committed transaction.
@@ -61,18 +70,11 @@ read_tx(uint pos, uint64 seq, struct jheader *hdr, uchar *scratch)
     if (pos + 1 > jr.logsize)
         return -1;
     blkdev_rw(jr.anchor + 1 + pos, &page, 1, 0);
-    if (hdr->magic != JTXMAGIC || hdr->seq != seq ||
-        hdr->count > JHEAD_MAX || pos + 1 + hdr->count > jr.logsize)
+    if (!jtx_header_ok(hdr, seq, pos, jr.logsize))
         return -1;
-    uint64 want = hdr->sum;
-    hdr->sum = 0;
-    uint64 h = jsum(JSUM_START, hdr, BSIZE);
-    hdr->sum = want;
-    for (uint i = 0; i < hdr->count; i++) {
-        blkdev_rw(jr.anchor + 2 + pos + i, &scratch, 1, 0);
-        h = jsum(h, scratch, BSIZE);
-    }
-    return h == want ? (int)hdr->count : -1;
+    return jtx_sum(hdr, read_copy, &pos, scratch) == hdr->sum
+               ? (int)hdr->count
+               : -1;
 }
 
 // Installs every whole transaction the log holds, in order, then moves
