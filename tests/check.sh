@@ -6,6 +6,7 @@ board=${1:?usage: tests/check.sh BOARD}
 out=build/$board/check
 mkdir -p "$out"
 total_pass=0 total_fail=0 total_skip=0
+failed_steps=""
 
 # Adds the counts from the last "N passed, N failed" line of a log.
 tally() { # name log status
@@ -27,6 +28,7 @@ tally() { # name log status
         echo "check: $1 ran no test; see $2"
     fi
     echo "check: $1: $p passed, $f failed, $s skipped"
+    [ "$f" -eq 0 ] || failed_steps="$failed_steps $1:$2"
     total_pass=$((total_pass + p))
     total_fail=$((total_fail + f))
     total_skip=$((total_skip + s))
@@ -213,6 +215,13 @@ if [ "$board" = qemu-virt ]; then
         $(qemu_with default "$out/disk-bootloop.img")
 fi
 
+# CI shows only the tail of this output: repeat what failed, with the
+# lines that say why, just above the total.
+for step in $failed_steps; do
+    echo "check: FAILED ${step%%:*} (log ${step#*:}):"
+    grep -E 'FAIL|fail:|panic|timed out|no progress' "${step#*:}" 2>/dev/null |
+        grep -v ' 0 failed' | head -n 8 | sed 's/^/check:   /'
+done
 [ "$total_skip" -eq 0 ] ||
     echo "check: $total_skip tests skipped (no ../shared/dtb?)"
 echo "$total_pass passed, $total_fail failed"
