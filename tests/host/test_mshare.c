@@ -24,9 +24,21 @@ static int expect_panic, sleeps;
 // Runs in place of another process while the caller sleeps (one hart).
 static void (*while_asleep)(void);
 
-void initlock(struct spinlock *lk, const char *name) { lk->name = name; }
-void page_zero(void *p) { memset(p, 0, PGSIZE); }
-void page_copy(void *d, const void *s) { memcpy(d, s, PGSIZE); }
+void
+initlock(struct spinlock *lk, const char *name)
+{
+    lk->name = name;
+}
+void
+page_zero(void *p)
+{
+    memset(p, 0, PGSIZE);
+}
+void
+page_copy(void *d, const void *s)
+{
+    memcpy(d, s, PGSIZE);
+}
 
 // On one hart a lock taken twice is a deadlock: abort the test.
 void
@@ -60,7 +72,11 @@ sleep(void *chan, struct spinlock *lk)
     acquire(lk);
 }
 
-void wakeup(void *chan) { (void)chan; }
+void
+wakeup(void *chan)
+{
+    (void)chan;
+}
 
 int
 machine_reserve(struct machine *m, uint64 base, uint64 size)
@@ -201,8 +217,8 @@ test_wait_for_fill(void)
 static void
 test_far_indexes(void)
 {
-    static const uint64 idx[] = {0, 511, 512, 1ul << 18, (1ul << 18) + 513,
-                                 MSHARE_MAX_PAGES - 1};
+    static const uint64 idx[] = {
+        0, 511, 512, 1ul << 18, (1ul << 18) + 513, MSHARE_MAX_PAGES - 1};
     enum { N = sizeof(idx) / sizeof(idx[0]) };
     void *pa[2][N];
     setup();

@@ -197,7 +197,7 @@ mmap_share_private(void)
     UT_EQ(v[0], pat(0));
     s[0] = 'S';
     s[PGSIZE] = 'S';
-    UT_EQ(v[0], pat(0));  // touched before the store
+    UT_EQ(v[0], pat(0));   // touched before the store
     UT_EQ(v[PGSIZE], 'S'); // touched after it, before any write-back
     s[PGSIZE + 2] = 'T';
     UT_EQ(v[PGSIZE + 2], pat(PGSIZE + 2));
