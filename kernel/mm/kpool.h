@@ -64,4 +64,7 @@ kpool_ref_fast(uint64 pa)
 }
 
 
+// Pages in the zeroed pool (kalloc_zeroed_pages, inline for kzalloc).
+extern uint64 kpool_nzeroed;
+
 #endif
