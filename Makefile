@@ -272,6 +272,14 @@ $(H)/test_region: tests/host/test_region.c kernel/mm/region.c tests/host/hosttes
 	@mkdir -p $(@D)
 	@echo "  HOSTCC  $@"
 	$(Q)$(HOSTCC) $(HOSTCFLAGS) -o $@ tests/host/test_region.c kernel/mm/region.c
+# The shared file page cache over the real allocator (issue 8).
+HOST_TESTS += $(H)/test_mshare
+MSHARE_TEST_SRCS := tests/host/test_mshare.c kernel/mm/mmap_share.c \
+    kernel/mm/kalloc.c kernel/mm/kcache.c
+$(H)/test_mshare: $(MSHARE_TEST_SRCS) tests/host/hosttest.h $(HOST_HDRS)
+	@mkdir -p $(@D)
+	@echo "  HOSTCC  $@"
+	$(Q)$(HOSTCC) $(HOSTCFLAGS) -o $@ $(MSHARE_TEST_SRCS)
 # test_fdt.c includes its test_fdt_*.c parts; the builder links in.
 FDT_TEST_SRCS := tests/host/test_fdt.c tests/host/fdt_builder.c kernel/fdt.c kernel/hart_isa.c \
     kernel/fdt_machine.c

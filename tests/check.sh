@@ -56,6 +56,7 @@ lazy_tests="mem_* fault_*"
 run host-fdt build/host/test_fdt ../shared/dtb
 run host-vm build/host/test_vm
 run host-region build/host/test_region
+run host-mshare build/host/test_mshare
 run host-boards build/host/test_boards ../shared/dtb
 run host-sd-spi build/host/test_sd_spi
 run host-dw-mshc build/host/test_dw_mshc ../shared/dtb

@@ -34,9 +34,10 @@ check_args(struct region *r, uint64 len, int prot, int flags, uint64 off)
     r->flags = flags & ~MAP_FIXED;
     r->file = 0;
     r->off = 0;
-    // fork brings every page of a shared mapping in (mmap_fork_prepare):
-    // one larger than all of RAM could never be backed.
-    if ((flags & MAP_SHARED) && r->end / PGSIZE > kalloc_total_pages())
+    // fork brings every page of a shared anonymous mapping in
+    // (mmap_fork_prepare): one larger than all of RAM could never be backed.
+    if ((flags & MAP_SHARED) && (flags & MAP_ANONYMOUS) &&
+        r->end / PGSIZE > kalloc_total_pages())
         return -1;
     if (flags & MAP_ANONYMOUS)
         return 0;
@@ -118,7 +119,7 @@ static void
 end_piece(struct proc *p, struct region_cut *c)
 {
     mmap_writeback(p->pagetable, &c->r, c->r.start, c->r.end);
-    p->resident -= uvm_unmap(p->pagetable, c->r.start, c->r.end);
+    p->resident -= mmap_unmap(p->pagetable, &c->r, c->r.start, c->r.end);
     if (c->r.file && c->kept == 0)
         mfile_put(c->r.file);
     else if (c->r.file && c->kept == 2)

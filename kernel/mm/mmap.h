@@ -17,8 +17,9 @@ struct region;
 // protection: zeros for anonymous memory, the file's bytes otherwise.
 // Returns a VMFAULT_* code (vm.h). May sleep (file read).
 int mmap_fault(struct proc *p, uint64 va, int is_write);
-// Before fork: brings in every missing page of p's MAP_SHARED mappings,
-// so that parent and child share all of them. 0, or -1 when out of
+// Before fork: brings in every missing page of p's anonymous MAP_SHARED
+// mappings, so that parent and child share all of them (file pages are
+// found again later through mmap_share.c). 0, or -1 when out of
 // memory or a file page cannot be read (fork then fails). May sleep.
 int mmap_fork_prepare(struct proc *p);
 // Gives child a copy of parent's mappings and shares their pages through
@@ -27,8 +28,9 @@ int mmap_fork_prepare(struct proc *p);
 // then holds no mapping; the caller frees it).
 int mmap_fork(struct proc *parent, struct proc *child);
 // Ends every mapping of p whose pages pt holds (p->pagetable at exit, the
-// old table at exec): writes MAP_SHARED file pages back and drops the
-// file references. The pages go with pt. May sleep.
+// old table at exec): writes MAP_SHARED file pages back, unmaps them
+// (back to mmap_share.c) and drops the file references. The other pages
+// go with pt. May sleep.
 void mmap_release(struct proc *p, pagetable_t pt);
 // The highest break sbrk may set: the lowest mapping, or USER_HEAP_TOP.
 uint64 mmap_heap_limit(struct proc *p);
@@ -42,6 +44,11 @@ int vmtrace_fault(struct proc *p, uint64 va, enum vm_access access);
 // makes them clean (only MAP_SHARED file mappings with PROT_WRITE have
 // any). 0, or -1 if a write failed. May sleep.
 int mmap_writeback(pagetable_t pt, struct region *r, uint64 start, uint64 end);
+
+// Unmaps the pages of r inside [start, end) from pt and drops them:
+// shared file pages through mmap_share.c, the rest with uvm_unmap. The
+// caller flushes the TLB. Returns how many pages were mapped.
+uint64 mmap_unmap(pagetable_t pt, struct region *r, uint64 start, uint64 end);
 
 // Calls fn on every valid leaf PTE of pt in [start, end) (page-aligned),
 // skipping missing subtrees, so the cost follows the pages that exist.

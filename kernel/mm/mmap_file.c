@@ -14,10 +14,12 @@
 #include "klib.h"
 #include "mmap_abi.h"
 #include "mmap_file.h"
+#include "mmap_share.h"
 
 // A page is one block, and mappings start at page-aligned offsets: one
 // write-back is one block's write, one small transaction.
 _Static_assert(BSIZE == PGSIZE, "write-back assumes a page is one block");
+_Static_assert(MAXFILE_BLOCKS <= MSHARE_MAX_PAGES, "mmap_share.c: too small");
 
 // Nonzero if this hart holds a spinlock (push_off depth beyond our own).
 static int
@@ -43,15 +45,29 @@ mfile_check(struct file *f, int prot, int flags)
 }
 
 int
+mfile_may_wait(struct file *f)
+{
+    // A kernel copy may fault here holding a spinlock (pipes copy under
+    // theirs): a disk read would sleep under it. And readi holds a buffer
+    // of its inode while it copies out: taking that inode's lock again,
+    // or waiting for another process that needs it, would never end.
+    return !spinlocks_held() && !holdingsleep(&f->ip->lock);
+}
+
+uint64
+mfile_key(struct file *f)
+{
+    // Every open file of one inode points at the same in-memory inode,
+    // and it stays in memory while any of them is open.
+    return (uint64)f->ip;
+}
+
+int
 mfile_read(struct file *f, uint64 off, void *page)
 {
     struct inode *ip = f->ip;
-    // A kernel copy may fault here holding a spinlock (pipes copy under
-    // theirs): a disk read would sleep under it. And readi holds a buffer
-    // of its inode while it copies out: taking that inode's lock again
-    // would wait forever on ourselves. Both fail the copy instead.
-    if (spinlocks_held() || holdingsleep(&ip->lock))
-        return -1;
+    if (!mfile_may_wait(f))
+        return -1; // failing the copy beats sleeping or deadlocking
     memset(page, 0, PGSIZE);
     ilock(ip);
     int r = off < ip->size ? readi(ip, 0, (uint64)page, off, PGSIZE) : 0;

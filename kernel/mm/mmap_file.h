@@ -21,6 +21,12 @@ int mfile_read(struct file *f, uint64 off, void *page);
 // mapping never grows its file). 0, or -1 on a disk error. May sleep;
 // runs its own transactions, so the caller must not be inside one.
 int mfile_write(struct file *f, uint64 off, const void *page);
+// Nonzero if the caller may sleep on f's behalf: it holds no spinlock and
+// not f's inode lock (a read() into a mapping of the same file).
+int mfile_may_wait(struct file *f);
+// The same nonzero value for every open file of one file, and for no other
+// file while any of them stays open: what the shared page cache keys on.
+uint64 mfile_key(struct file *f);
 // Another reference to f for a new region / drops one (may sleep).
 struct file *mfile_dup(struct file *f);
 void mfile_put(struct file *f);

@@ -1,6 +1,7 @@
 // Mappings meet the page tables: a fault in a mapping, fork's copy of the
 // mappings, their end at exit and exec, and write-back to the file.
-// File access goes through mmap_file.c only.
+// File access goes through mmap_file.c only; shared file pages come from
+// and go back to mmap_share.c.
 #include "types.h"
 #include "param.h"
 #include "riscv.h"
@@ -13,6 +14,7 @@
 #include "region.h"
 #include "vmregion.h"
 #include "mmap_file.h"
+#include "mmap_share.h"
 #include "mmap.h"
 #include "icache.h"
 
@@ -33,6 +35,40 @@ prot_pte(int prot)
     return perm;
 }
 
+// Index in r's file of the page at va.
+static uint64
+file_page(struct region *r, uint64 va)
+{
+    return (r->off + (va - r->start)) / PGSIZE;
+}
+
+// A MAP_SHARED file mapping: its pages are the file's shared pages, the
+// same for every such mapping of the file (mmap_share.c).
+static int
+shares_file(struct region *r)
+{
+    return r->file && (r->flags & MAP_SHARED);
+}
+
+// The shared page for va in r, with a reference for the mapping; 0 when
+// out of memory or the file cannot be read now (*bad set then).
+static void *
+shared_page(struct region *r, uint64 va, int *bad)
+{
+    uint64 key = mfile_key(r->file), idx = file_page(r, va);
+    void *page = 0;
+    int got = mshare_get(key, idx, mfile_may_wait(r->file), &page);
+    if (got == MSHARE_FILL) {
+        // The page is entered already, so other faulters of it wait for
+        // this one read instead of racing it with reads of their own.
+        int ok = mfile_read(r->file, idx * PGSIZE, page) == 0;
+        mshare_filled(key, idx, page, ok);
+        got = ok ? MSHARE_HIT : MSHARE_BUSY;
+    }
+    *bad = got == MSHARE_BUSY;
+    return got == MSHARE_HIT ? page : 0;
+}
+
 // The page for va in r, filled as the mapping says; 0 when out of memory
 // or when the file cannot be read (*bad set then).
 static void *
@@ -40,12 +76,18 @@ fill_page(struct region *r, uint64 va, int *bad)
 {
     if (r->file == 0)
         return kzalloc();
+    if (r->flags & MAP_SHARED)
+        return shared_page(r, va, bad);
     void *page = kalloc();
     if (page == 0)
         return 0;
-    // No page cache: reading the file into a page of our own is what a
-    // private mapping's copy would be, and what a shared one shares.
-    if (mfile_read(r->file, r->off + (va - r->start), page) < 0) {
+    // A private page is a copy taken now and never again: of the shared
+    // page when one is resident (it may hold stores not yet written
+    // back), else of the file.
+    uint64 idx = file_page(r, va);
+    if (mshare_copy(mfile_key(r->file), idx, page))
+        return page;
+    if (mfile_read(r->file, idx * PGSIZE, page) < 0) {
         kfree(page);
         *bad = 1;
         return 0;
@@ -66,17 +108,16 @@ tracks_dirt(struct region *r)
 static int
 map_page(struct proc *p, struct region *r, uint64 va, int is_write)
 {
+    // Walk (and maybe allocate levels) first, so that nothing can fail
+    // once a shared page is ours. The fill may sleep: only this process
+    // changes its own table, so pte stays valid.
+    pte_t *pte = vm_walk(p->pagetable, va, 1);
+    if (pte == 0)
+        return VMFAULT_NOMEM;
     int bad = 0;
     void *page = fill_page(r, va, &bad);
     if (page == 0)
         return bad ? VMFAULT_BAD : VMFAULT_NOMEM;
-    // Walk (and maybe allocate levels) after the read, which may sleep:
-    // only this process changes its own table, so pte stays valid.
-    pte_t *pte = vm_walk(p->pagetable, va, 1);
-    if (pte == 0) {
-        kfree(page);
-        return VMFAULT_NOMEM;
-    }
     // No sfence: the PTE was invalid, and userret flushes on the way out.
     uint64 perm = prot_pte(r->prot);
     if (tracks_dirt(r) && !is_write)
@@ -135,13 +176,21 @@ count_one(pte_t *pte, uint64 va, void *arg)
     return 1;
 }
 
-// Pages fork would have to bring in for p's shared mappings.
+// Shared anonymous memory: no file to key its pages on, so only those
+// present at fork are shared with the child.
+static int
+shares_anon(struct region *r)
+{
+    return r->file == 0 && (r->flags & MAP_SHARED);
+}
+
+// Pages fork would have to bring in for p's shared anonymous mappings.
 static uint64
 shared_missing(struct region_list *l, pagetable_t pt)
 {
     uint64 n = 0;
     for (int i = 0; i < l->n; i++)
-        if (l->r[i].flags & MAP_SHARED)
+        if (shares_anon(&l->r[i]))
             n += (l->r[i].end - l->r[i].start) / PGSIZE -
                  mm_walk(pt, l->r[i].start, l->r[i].end, count_one, 0);
     return n;
@@ -151,15 +200,16 @@ int
 mmap_fork_prepare(struct proc *p)
 {
     struct region_list *l = p->regions;
-    // A MAP_SHARED page must exist before fork to be shared: one faulted
-    // in later by either side would be that side's alone (no page cache,
-    // no shared page array behind a mapping). So they all arrive now;
-    // but never half of free memory at once, which would starve others.
+    // An anonymous MAP_SHARED page must exist before fork to be shared:
+    // one faulted in later by either side would be that side's alone (a
+    // file's pages are found again in mmap_share.c, anonymous ones are
+    // not). So they all arrive now; but never half of free memory at
+    // once, which would starve others.
     if (l && shared_missing(l, p->pagetable) > kalloc_free_pages() / 2)
         return -1;
     for (int i = 0; l && i < l->n; i++) {
         struct region *r = &l->r[i];
-        if (!(r->flags & MAP_SHARED))
+        if (!shares_anon(r))
             continue;
         for (uint64 va = r->start; va < r->end; va += PGSIZE)
             if (!mapped(p->pagetable, va) &&
@@ -201,6 +251,26 @@ mmap_writeback(pagetable_t pt, struct region *r, uint64 start, uint64 end)
     return failed ? -1 : 0;
 }
 
+// Drops one page of a shared file mapping (arg: the region) through the
+// cache, which forgets the page with its last mapping.
+static int
+unshare_leaf(pte_t *pte, uint64 va, void *arg)
+{
+    struct region *r = arg;
+    void *page = (void *)PTE2PA(*pte);
+    *pte = 0;
+    mshare_put(mfile_key(r->file), file_page(r, va), page);
+    return 1;
+}
+
+uint64
+mmap_unmap(pagetable_t pt, struct region *r, uint64 start, uint64 end)
+{
+    if (!shares_file(r))
+        return uvm_unmap(pt, start, end);
+    return mm_walk(pt, start, end, unshare_leaf, r);
+}
+
 int
 mmap_fork(struct proc *parent, struct proc *child)
 {
@@ -210,7 +280,9 @@ mmap_fork(struct proc *parent, struct proc *child)
     if (from == 0)
         return 0;
     // The pages first: a failure then leaves no file reference to undo
-    // (proc_free frees whatever pages the child got).
+    // (proc_free frees whatever pages the child got, shared file pages
+    // too, bypassing mmap_share.c: safe, as the parent still maps each
+    // of them, so none of those drops is the last).
     for (int i = 0; i < from->n; i++)
         if (uvm_copy(parent->pagetable, child->pagetable, from->r[i].start,
                      from->r[i].end) < 0)
@@ -238,6 +310,9 @@ mmap_release(struct proc *p, pagetable_t pt)
         struct region *r = &l->r[i];
         // Nobody is left to hear about a failed write at exit or exec.
         mmap_writeback(pt, r, r->start, r->end);
+        // Shared file pages leave through the cache; the rest go with pt.
+        if (shares_file(r))
+            mmap_unmap(pt, r, r->start, r->end);
         if (r->file)
             mfile_put(r->file);
     }

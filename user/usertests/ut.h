@@ -53,6 +53,7 @@ extern const struct ut_test ut_mmap_tests[];
 extern const struct ut_test ut_mmap_file_tests[];
 extern const struct ut_test ut_mmap_bad_tests[];
 extern const struct ut_test ut_mmap_view_tests[];
+extern const struct ut_test ut_mmap_share_tests[];
 extern const struct ut_test ut_runner_tests[];
 extern const struct ut_test ut_fuzz_tests[];
 // Run only when named: tests that hang on purpose (t_hang.c).
