@@ -9,8 +9,8 @@
 #include "param.h"
 #include "icache.h"
 
-static uint64 code_writes;          // bumped after each code write
-static uint64 synced_at[NCPU];      // code_writes as of a hart's fence.i
+uint64 icache_code_writes;
+uint64 icache_synced_at[NCPU];
 
 void
 icache_code_written(void)
@@ -19,19 +19,15 @@ icache_code_written(void)
     // new count (and then fence.i makes its fetches see them too);
     // acquire: so are the bytes of every write counted before ours.
     uint64 on = intr_save(); // synced_at must be this hart's
-    uint64 now = __atomic_add_fetch(&code_writes, 1, __ATOMIC_ACQ_REL);
+    uint64 now = __atomic_add_fetch(&icache_code_writes, 1, __ATOMIC_ACQ_REL);
     fence_i();
-    synced_at[r_tp()] = now;
+    icache_synced_at[r_tp()] = now;
     intr_restore(on);
 }
 
 void
-icache_sync_hart(void)
+icache_sync_slow(uint64 now)
 {
-    uint64 now = __atomic_load_n(&code_writes, __ATOMIC_ACQUIRE);
-    uint64 *mine = &synced_at[r_tp()];
-    if (*mine != now) {
-        fence_i();
-        *mine = now;
-    }
+    fence_i();
+    icache_synced_at[r_tp()] = now;
 }
