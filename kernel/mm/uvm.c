@@ -4,6 +4,7 @@
 #include "types.h"
 #include "riscv.h"
 #include "kalloc.h"
+#include "kpool.h"
 #include "klib.h"
 #include "printf.h"
 #include "vm.h"
@@ -31,6 +32,26 @@ next_valid(pagetable_t pt, int i, int n)
             return i;
     return NPTE;
 }
+
+// next_valid for the leaf loops: out of line, so that they keep their
+// registers for the pages rather than for skipping gaps.
+static __attribute__((noinline)) int
+leaf_next_valid(pagetable_t pt, int i, int n)
+{
+    return next_valid(pt, i, n);
+}
+
+// The first valid leaf at or after p in [pt, end), or end or beyond, for
+// a leaf loop that found *p invalid.
+static inline pte_t *
+leaf_skip(pagetable_t pt, pte_t *p, pte_t *end)
+{
+    return pt + leaf_next_valid(pt, p - pt, end - pt);
+}
+
+// A leaf's page number (PTE2PA / PGSIZE without the shifts): what the
+// reference counts are indexed by.
+#define PTE2PN(pte) ((pte) >> 10)
 
 pagetable_t
 uvm_create(void)
@@ -106,6 +127,36 @@ uvm_dealloc(pagetable_t pt, uint64 oldsz, uint64 newsz)
     return uvm_unmap(pt, PGROUNDUP(newsz), PGROUNDUP(oldsz));
 }
 
+// fork's work per page, so a loop of its own: no level test per entry,
+// bank 0 and the zero page held in registers across the table (the
+// stores to old[] and new[] would make the compiler reload globals), each
+// count changed inline by kpool_span_get. Shares entries [first, n) of
+// the leaf table old with new, as share_level describes.
+static __attribute__((noinline)) void
+share_leaves(pagetable_t old, pagetable_t new, int first, int n)
+{
+    struct kpool_span bank = kpool_span0();
+    uint64 zero = kalloc_zero_page() >> PGSHIFT;
+    pte_t *end = old + n, *q = new + first;
+    // A touched heap is runs of pages: the next entry is tested first,
+    // the call for a gap kept off that road.
+    for (pte_t *p = old + first; p < end; p++, q++) {
+        if (!(*p & PTE_V)) {
+            if ((p = leaf_skip(old, p, end)) >= end)
+                break;
+            q = new + (p - old);
+        }
+        pte_t pte = *p;
+        if (!(pte & PTE_U))
+            continue;
+        if ((pte & (PTE_W | PTE_SHARED)) == PTE_W)
+            *p = pte = (pte & ~PTE_W) | PTE_COW;
+        *q = pte;
+        if (PTE2PN(pte) != zero) // never counted
+            kpool_span_get(bank, PTE2PN(pte));
+    }
+}
+
 // Shares the user leaves of [start, end) under old (a table at `level`
 // that maps from va `base`) with new. A writable private page becomes
 // read-only and copy-on-write in both; the rest (text, the zero page,
@@ -118,19 +169,12 @@ share_level(pagetable_t old, pagetable_t new, int level, uint64 base,
     uint64 span = LEVELSIZE(level);
     int first = (start - base) / span;
     int n = end - base >= NPTE * span ? NPTE : (end - base + span - 1) / span;
+    if (level == 0) {
+        share_leaves(old, new, first, n);
+        return 0;
+    }
     for (int i = next_valid(old, first, n); i < n;
          i = next_valid(old, i + 1, n)) {
-        pte_t pte = old[i];
-        if (level == 0) {
-            if (!(pte & PTE_U))
-                continue;
-            if ((pte & (PTE_W | PTE_SHARED)) == PTE_W)
-                old[i] = pte = (pte & ~PTE_W) | PTE_COW;
-            if (PTE2PA(pte) != kalloc_zero_page())
-                kpage_ref((void *)PTE2PA(pte));
-            new[i] = pte;
-            continue;
-        }
         if (!(new[i] & PTE_V)) {
             pagetable_t child = kzalloc();
             if (child == 0)
@@ -138,8 +182,9 @@ share_level(pagetable_t old, pagetable_t new, int level, uint64 base,
             new[i] = PA2PTE(child) | PTE_V;
         }
         uint64 lo = base + i * span;
-        if (share_level((pagetable_t)PTE2PA(pte), (pagetable_t)PTE2PA(new[i]),
-                        level - 1, lo, start > lo ? start : lo,
+        if (share_level((pagetable_t)PTE2PA(old[i]),
+                        (pagetable_t)PTE2PA(new[i]), level - 1, lo,
+                        start > lo ? start : lo,
                         end < lo + span ? end : lo + span) < 0)
             return -1;
     }
@@ -158,17 +203,34 @@ uvm_copy(pagetable_t old, pagetable_t new, uint64 start, uint64 end)
     return share_level(old, new, TOP_LEVEL, 0, start, end);
 }
 
+// exit's work per page: a loop of its own, like share_leaves. Drops every
+// leaf of the table pt (the zero page is not counted) and frees pt.
+static __attribute__((noinline)) void
+free_leaves(pagetable_t pt)
+{
+    struct kpool_span bank = kpool_span0();
+    uint64 zero = kalloc_zero_page() >> PGSHIFT;
+    pte_t *end = pt + NPTE;
+    for (pte_t *p = pt; p < end; p++) {
+        if (!(*p & PTE_V) && (p = leaf_skip(pt, p, end)) >= end)
+            break;
+        if (PTE2PN(*p) != zero)
+            kpool_span_put(bank, PTE2PN(*p));
+    }
+    kfree(pt);
+}
+
 static void
 free_level(pagetable_t pt, int level)
 {
     // The root maps MAXVA only with its lower half: nothing to find above.
     int n = level == TOP_LEVEL ? MAXVA / LEVELSIZE(TOP_LEVEL) : NPTE;
     for (int i = next_valid(pt, 0, n); i < n; i = next_valid(pt, i + 1, n)) {
-        pte_t pte = pt[i];
-        if (level == 0)
-            kpage_put(PTE2PA(pte));
+        pagetable_t child = (pagetable_t)PTE2PA(pt[i]);
+        if (level == 1)
+            free_leaves(child);
         else
-            free_level((pagetable_t)PTE2PA(pte), level - 1);
+            free_level(child, level - 1);
     }
     kfree(pt);
 }

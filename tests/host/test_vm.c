@@ -445,6 +445,8 @@ test_idle_zeroed_pool(void)
     CHECK_EQ(kalloc_free_pages(), total);
 }
 
+#include "test_vm_fork.c"
+
 int
 main(void)
 {
@@ -461,6 +463,10 @@ main(void)
         HT_TEST(test_cow_out_of_memory),
         HT_TEST(test_zero_page),
         HT_TEST(test_idle_zeroed_pool),
+        HT_TEST(test_fork_leaf_kinds),
+        HT_TEST(test_fork_runs_and_gaps),
+        HT_TEST(test_fork_second_bank),
+        HT_TEST(test_fork_bad_counts_panic),
     };
     return HT_RUN(tests);
 }
