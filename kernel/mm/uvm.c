@@ -33,20 +33,14 @@ next_valid(pagetable_t pt, int i, int n)
     return NPTE;
 }
 
-// next_valid for the leaf loops: out of line, so that they keep their
-// registers for the pages rather than for skipping gaps.
-static __attribute__((noinline)) int
-leaf_next_valid(pagetable_t pt, int i, int n)
+// The first valid entry at or after p and before end (both in one table),
+// or end or beyond: for a leaf loop that found *p invalid. Out of line,
+// so that the loops keep their registers for the pages, not for gaps.
+static __attribute__((noinline)) pte_t *
+leaf_skip(pte_t *p, pte_t *end)
 {
-    return next_valid(pt, i, n);
-}
-
-// The first valid leaf at or after p in [pt, end), or end or beyond, for
-// a leaf loop that found *p invalid.
-static inline pte_t *
-leaf_skip(pagetable_t pt, pte_t *p, pte_t *end)
-{
-    return pt + leaf_next_valid(pt, p - pt, end - pt);
+    pagetable_t pt = (pagetable_t)PGROUNDDOWN((uint64)p); // tables are pages
+    return pt + next_valid(pt, p - pt, end - pt);
 }
 
 // A leaf's page number (PTE2PA / PGSIZE without the shifts): what the
@@ -127,63 +121,78 @@ uvm_dealloc(pagetable_t pt, uint64 oldsz, uint64 newsz)
     return uvm_unmap(pt, PGROUNDUP(newsz), PGROUNDUP(oldsz));
 }
 
+// The table *slot points to, made (zeroed) by the first call: a child
+// gets a table only where the parent's has entries, not where shrinking
+// the heap left an empty one. 0 when memory is out.
+static pagetable_t
+slot_table(pte_t *slot)
+{
+    if (*slot & PTE_V)
+        return (pagetable_t)PTE2PA(*slot);
+    pagetable_t t = kzalloc();
+    if (t)
+        *slot = PA2PTE(t) | PTE_V;
+    return t;
+}
+
 // fork's work per page, so a loop of its own: no level test per entry,
 // bank 0 and the zero page held in registers across the table (the
-// stores to old[] and new[] would make the compiler reload globals), each
+// stores to the tables would make the compiler reload globals), each
 // count changed inline by kpool_span_get. Shares entries [first, n) of
-// the leaf table old with new, as share_level describes.
-static __attribute__((noinline)) void
-share_leaves(pagetable_t old, pagetable_t new, int first, int n)
+// the leaf table old into the table at *slot, as share_level describes.
+static __attribute__((noinline)) int
+share_leaves(pagetable_t old, pte_t *slot, int first, int n)
 {
+    pte_t *end = old + n, *p = old + first;
+    if (!(*p & PTE_V) && (p = leaf_skip(p, end)) >= end)
+        return 0;
+    pagetable_t new = slot_table(slot);
+    if (new == 0)
+        return -1;
     struct kpool_span bank = kpool_span0();
     uint64 zero = kalloc_zero_page() >> PGSHIFT;
-    pte_t *end = old + n, *q = new + first;
+    // The child's entry is at a fixed distance from the parent's: one
+    // register for both tables.
+    uint64 to_new = (uint64)new - (uint64)old;
     // A touched heap is runs of pages: the next entry is tested first,
     // the call for a gap kept off that road.
-    for (pte_t *p = old + first; p < end; p++, q++) {
-        if (!(*p & PTE_V)) {
-            if ((p = leaf_skip(old, p, end)) >= end)
-                break;
-            q = new + (p - old);
-        }
+    for (; p < end; p++) {
+        if (!(*p & PTE_V) && (p = leaf_skip(p, end)) >= end)
+            break;
         pte_t pte = *p;
         if (!(pte & PTE_U))
             continue;
         if ((pte & (PTE_W | PTE_SHARED)) == PTE_W)
             *p = pte = (pte & ~PTE_W) | PTE_COW;
-        *q = pte;
+        *(pte_t *)((uint64)p + to_new) = pte;
         if (PTE2PN(pte) != zero) // never counted
             kpool_span_get(bank, PTE2PN(pte));
     }
+    return 0;
 }
 
 // Shares the user leaves of [start, end) under old (a table at `level`
-// that maps from va `base`) with new. A writable private page becomes
-// read-only and copy-on-write in both; the rest (text, the zero page,
-// PTE_SHARED pages) is shared as it is. Kernel-only leaves (trampoline,
-// trapframe) are skipped: the child has its own, from proc_pagetable.
+// that maps from va `base`) into the child's table at *slot, made when
+// needed. A writable private page becomes read-only and copy-on-write in
+// both; the rest (text, the zero page, PTE_SHARED pages) is shared as it
+// is. Kernel-only leaves (trampoline, trapframe) are skipped: the child
+// has its own, from proc_pagetable.
 static int
-share_level(pagetable_t old, pagetable_t new, int level, uint64 base,
+share_level(pagetable_t old, pte_t *slot, int level, uint64 base,
             uint64 start, uint64 end)
 {
     uint64 span = LEVELSIZE(level);
     int first = (start - base) / span;
     int n = end - base >= NPTE * span ? NPTE : (end - base + span - 1) / span;
-    if (level == 0) {
-        share_leaves(old, new, first, n);
-        return 0;
-    }
+    if (level == 0)
+        return share_leaves(old, slot, first, n);
+    pagetable_t new = 0;
     for (int i = next_valid(old, first, n); i < n;
          i = next_valid(old, i + 1, n)) {
-        if (!(new[i] & PTE_V)) {
-            pagetable_t child = kzalloc();
-            if (child == 0)
-                return -1;
-            new[i] = PA2PTE(child) | PTE_V;
-        }
+        if (new == 0 && (new = slot_table(slot)) == 0)
+            return -1;
         uint64 lo = base + i * span;
-        if (share_level((pagetable_t)PTE2PA(old[i]),
-                        (pagetable_t)PTE2PA(new[i]), level - 1, lo,
+        if (share_level((pagetable_t)PTE2PA(old[i]), &new[i], level - 1, lo,
                         start > lo ? start : lo,
                         end < lo + span ? end : lo + span) < 0)
             return -1;
@@ -200,7 +209,8 @@ uvm_copy(pagetable_t old, pagetable_t new, uint64 start, uint64 end)
         panic("uvm_copy: bad range %p-%p", (void *)start, (void *)end);
     // The parent's PTEs lose PTE_W here, but it is in the kernel: its
     // return to user mode (userret) flushes the TLB before it can store.
-    return share_level(old, new, TOP_LEVEL, 0, start, end);
+    pte_t root = PA2PTE(new) | PTE_V; // the one table the child has already
+    return share_level(old, &root, TOP_LEVEL, 0, start, end);
 }
 
 // exit's work per page: a loop of its own, like share_leaves. Drops every
@@ -212,7 +222,7 @@ free_leaves(pagetable_t pt)
     uint64 zero = kalloc_zero_page() >> PGSHIFT;
     pte_t *end = pt + NPTE;
     for (pte_t *p = pt; p < end; p++) {
-        if (!(*p & PTE_V) && (p = leaf_skip(pt, p, end)) >= end)
+        if (!(*p & PTE_V) && (p = leaf_skip(p, end)) >= end)
             break;
         if (PTE2PN(*p) != zero)
             kpool_span_put(bank, PTE2PN(*p));

@@ -464,6 +464,7 @@ main(void)
         HT_TEST(test_zero_page),
         HT_TEST(test_idle_zeroed_pool),
         HT_TEST(test_fork_leaf_kinds),
+        HT_TEST(test_fork_skips_empty_tables),
         HT_TEST(test_fork_runs_and_gaps),
         HT_TEST(test_fork_second_bank),
         HT_TEST(test_fork_bad_counts_panic),

@@ -49,6 +49,33 @@ test_fork_leaf_kinds(void)
     CHECK_EQ(kalloc_free_pages(), kalloc_total_pages());
 }
 
+// Tables that shrinking emptied stay in the parent (a leaf table, and a
+// table of leaf tables); the child gets none for them.
+static void
+test_fork_skips_empty_tables(void)
+{
+    setup(RAM_SIZE);
+    uint64 heap = 0x4000, brk = heap + (2UL << 30);
+    pagetable_t pt = new_space(heap, brk);
+    uint64 far = heap + (4UL << 20), farther = (1UL << 30) + (8UL << 20);
+    CHECK_EQ(vmfault(pt, heap, 1), VMFAULT_OK);
+    CHECK_EQ(vmfault(pt, far, 1), VMFAULT_OK);
+    CHECK_EQ(vmfault(pt, farther, 1), VMFAULT_OK);
+    CHECK_EQ(uvm_unmap(pt, far, far + PGSIZE), 1);
+    CHECK_EQ(uvm_unmap(pt, farther, farther + (2UL << 20)), 1);
+    CHECK(vm_walk(pt, far, 0) != 0); // its leaf table is still there
+    uint64 before = kalloc_free_pages();
+    pagetable_t child = uvm_create();
+    CHECK_EQ(uvm_copy(pt, child, 0, brk), 0);
+    CHECK_EQ(before - kalloc_free_pages(), 3); // root, one table per level
+    CHECK(vm_walk(child, far, 0) == 0 && vm_walk(child, farther, 0) == 0);
+    CHECK(walkaddr(child, heap) == walkaddr(pt, heap));
+    uvm_free(child);
+    CHECK_EQ(kalloc_free_pages(), before);
+    uvm_free(pt);
+    CHECK_EQ(kalloc_free_pages(), kalloc_total_pages());
+}
+
 // Heap page i of test_fork_runs_and_gaps is touched: long runs, short
 // gaps, single pages, and the entries either side of each leaf table's
 // edges (heap page 508 starts the second table, 1020 the third).
