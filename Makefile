@@ -35,7 +35,7 @@ COMMON_CFLAGS := -mcmodel=medany -ffreestanding -fno-common -nostdlib \
 # floating-point state survives traps without being saved.
 KSUBDIRS := $(addprefix -I,$(wildcard kernel/*/))
 KCFLAGS := $(COMMON_CFLAGS) -march=rv64imac_zicsr_zifencei -mabi=lp64 \
-    -fno-omit-frame-pointer -Ikernel $(KSUBDIRS) -I$(GEN)
+    -Ikernel $(KSUBDIRS) -I$(GEN)
 UCFLAGS := $(COMMON_CFLAGS) -march=rv64gc -mabi=lp64d
 HOSTCFLAGS := -std=gnu11 -Wall -Wextra -Werror -g -O1 \
     -fsanitize=address,undefined -fno-sanitize-recover=all -I. -Ikernel \

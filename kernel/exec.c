@@ -14,6 +14,7 @@
 #include "elf.h"
 #include "inode.h"
 #include "exec.h"
+#include "icache.h"
 
 // Page permissions for a segment, as its program header asks. Our own
 // programs are W^X (tests/host/test_wx.sh checks the build); an `ld -N`
@@ -144,6 +145,7 @@ exec(char *path, char **argv)
     iunlockput(ip);
     if (top == 0)
         goto bad;
+    icache_code_written(); // the new text, in pages that may have held any
 
     // Layout above the image: an unmapped guard page, then the stack. The
     // heap starts right above the stack.

@@ -42,6 +42,7 @@ struct trapframe {
     /* 112 */ uint64 a0, a1, a2, a3, a4, a5, a6, a7;
     /* 176 */ uint64 s2, s3, s4, s5, s6, s7, s8, s9, s10, s11;
     /* 256 */ uint64 t3, t4, t5, t6;
+    /* 288 */ uint64 kernel_fault; // usertrap_fault_fast(): page faults
 };
 
 // F/D registers, saved only for processes that used the FPU.
@@ -173,7 +174,13 @@ int wait_usage(uint64 status_va, uint64 usage_va);
 // Grows or shrinks the break by n bytes; returns the old break or -1.
 int64 growproc(int64 n);
 // Records the current resident count in peak_resident if it is higher.
-void proc_note_resident(struct proc *p);
+// Inline: every page fault calls it.
+static inline void
+proc_note_resident(struct proc *p)
+{
+    if (p->resident > p->peak_resident)
+        p->peak_resident = p->resident;
+}
 
 // ---- signal.c: kill and process groups ----
 // Kills process pid: 0, or -1 if there is none or it is init.

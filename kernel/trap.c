@@ -13,8 +13,11 @@
 #include "fpu.h"
 #include "syscall.h"
 #include "trap.h"
+#include "icache.h"
 
 extern char trampoline[], uservec[], userret[];
+_Static_assert(__builtin_offsetof(struct trapframe, kernel_fault) == 288,
+               "TF_KFAULT in trampoline.S");
 extern void kernelvec(void);
 void kerneltrap(void);
 
@@ -72,19 +75,46 @@ fault_name(uint64 scause)
     }
 }
 
-// A load or store page fault: maybe a lazy heap page.
+static enum vm_access
+fault_access(uint64 scause)
+{
+    return scause == SCAUSE_STORE_PAGE_FAULT  ? VM_STORE
+           : scause == SCAUSE_INSN_PAGE_FAULT ? VM_FETCH
+                                              : VM_LOAD;
+}
+
+// A page fault the fast road (usertrap_fault_fast) left to us: a region's
+// page (which may need a file read), a traced process, or a fault that
+// kills. vmfault decides it again from the start.
 static void
 user_page_fault(struct proc *p, uint64 scause, uint64 va)
 {
-    int store = scause == SCAUSE_STORE_PAGE_FAULT;
-    int r = p->vmtrace ? vmtrace_fault(p, va, store)
-                       : vmfault(p->pagetable, va, store);
+    enum vm_access access = fault_access(scause);
+    int r = p->vmtrace ? vmtrace_fault(p, va, access)
+                       : vmfault(p->pagetable, va, access);
     if (r == VMFAULT_OK) {
         proc_note_resident(p); // for waitusage's peak (time CMD)
         return;
     }
     proc_fault_kill(r == VMFAULT_NOMEM ? "out of memory" : fault_name(scause),
                     va);
+}
+
+// uservec's fast road for a page fault: called from the trampoline with
+// only the caller-saved user registers saved, interrupts off, on the
+// kernel page table and p's kernel stack. It must not sleep or yield (the
+// callee-saved registers still hold the user's values, and sepc/sstatus
+// are still those of the trap). 0: the page is there, return to the user
+// at once; anything else: uservec saves the rest and enters usertrap.
+int
+usertrap_fault_fast(uint64 va, uint64 scause)
+{
+    w_stvec((uint64)kernelvec); // a kernel fault here must panic, not loop
+    struct proc *p = mycpu()->proc;
+    if (p->vmtrace || vmfault_quick(p, va, fault_access(scause)) != VMFAULT_OK)
+        return 1;
+    proc_note_resident(p);
+    return 0;
 }
 
 void
@@ -108,6 +138,7 @@ usertrap(void)
         break;
     case SCAUSE_LOAD_PAGE_FAULT:
     case SCAUSE_STORE_PAGE_FAULT:
+    case SCAUSE_INSN_PAGE_FAULT:
         user_page_fault(p, scause, r_stval());
         break;
     case SCAUSE_ILLEGAL_INSN:
@@ -134,10 +165,12 @@ usertrapret(void)
     struct proc *p = myproc();
     // From here until sret a trap would go to uservec with kernel state.
     intr_off();
+    icache_sync_hart(); // code the kernel wrote must be what we fetch
     w_stvec(TRAMPOLINE + (uservec - trampoline));
     p->trapframe->kernel_satp = r_satp();
     p->trapframe->kernel_sp = p->kstack + KSTACK_SIZE;
     p->trapframe->kernel_trap = (uint64)usertrap;
+    p->trapframe->kernel_fault = (uint64)usertrap_fault_fast;
     p->trapframe->kernel_tp = r_tp();
     uint64 s = r_sstatus();
     s &= ~SSTATUS_SPP;  // sret to user mode

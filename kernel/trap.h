@@ -11,6 +11,8 @@ extern struct spinlock tickslock;
 void trap_init(void);
 void trap_init_hart(void);     // stvec, sie, scounteren for this hart
 void usertrapret(void) __attribute__((noreturn));
+// The page-fault fast road from uservec (trap.c says its rules). 0: done.
+int usertrap_fault_fast(uint64 va, uint64 scause);
 
 // Clock (timer.c): ticks at TICK_HZ from the timebase in the device tree.
 #define TICK_HZ 100

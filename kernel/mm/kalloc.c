@@ -37,13 +37,14 @@ static struct {
     struct spinlock lock;
     struct free_page *free;  // pages given back by kfree
     struct free_page *zeroed;// free pages already zeroed (link word aside)
-    uint64 nzeroed;
     uint64 zeroed_max;
     struct fresh_run run[MAX_RUNS];
     int nrun;
     int cur;                 // run[] index fresh pages come from now
     uint64 total;
 } mem;
+
+uint64 kpool_nzeroed; // pages on mem.zeroed; changed under mem.lock
 
 static int
 overlaps(uint64 a, uint64 asize, uint64 b, uint64 bsize)
@@ -189,7 +190,7 @@ kpool_take(void **out, int max)
     while (n < max && mem.zeroed) {
         out[n++] = mem.zeroed;
         mem.zeroed = mem.zeroed->next;
-        mem.nzeroed--;
+        kpool_nzeroed--;
     }
     release(&mem.lock);
     return n;
@@ -206,7 +207,7 @@ kpool_take_zeroed(void **out, int max)
         fp->next = 0; // the link was the only non-zero word
         out[n++] = fp;
     }
-    mem.nzeroed -= n;
+    kpool_nzeroed -= n;
     release(&mem.lock);
     return n;
 }
@@ -227,12 +228,12 @@ int
 kpool_give_zeroed(void *pa)
 {
     acquire(&mem.lock);
-    int room = mem.nzeroed < mem.zeroed_max;
+    int room = kpool_nzeroed < mem.zeroed_max;
     if (room) {
         struct free_page *fp = pa;
         fp->next = mem.zeroed;
         mem.zeroed = fp;
-        mem.nzeroed++;
+        kpool_nzeroed++;
     }
     release(&mem.lock);
     return room;
@@ -241,7 +242,7 @@ kpool_give_zeroed(void *pa)
 int
 kpool_zeroed_wanted(void)
 {
-    return __atomic_load_n(&mem.nzeroed, __ATOMIC_RELAXED) < mem.zeroed_max;
+    return __atomic_load_n(&kpool_nzeroed, __ATOMIC_RELAXED) < mem.zeroed_max;
 }
 
 
@@ -265,5 +266,5 @@ kalloc_total_pages(void)
 uint64
 kalloc_zeroed_pages(void)
 {
-    return __atomic_load_n(&mem.nzeroed, __ATOMIC_RELAXED);
+    return __atomic_load_n(&kpool_nzeroed, __ATOMIC_RELAXED);
 }

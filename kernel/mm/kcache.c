@@ -69,42 +69,56 @@ kalloc(void)
     return pa;
 }
 
-// kzalloc when this hart has no zeroed page: the pool's, else inline.
+// page_zero(pa), then pa: a tail call, so that kzalloc needs no frame.
+static __attribute__((noinline)) void *
+zeroed(void *pa)
+{
+    page_zero(pa);
+    return pa;
+}
+
+// kzalloc's general road: a batch from the pool if the idle harts left
+// some there, else a page of this hart's (refilled if need be) zeroed
+// here; pages outside the first bank come this way too.
 static __attribute__((noinline)) void *
 kzalloc_slow(void)
 {
     uint64 on = intr_save();
     struct hart_cache *c = &cache[cpuid()];
-    // Look at the pool only when the idle harts have left something there.
     if (c->nzeroed == 0 && kalloc_zeroed_pages() > 0)
         c->nzeroed = kpool_take_zeroed(c->zeroed, BATCH);
     void *pa = c->nzeroed > 0 ? claim(c, c->zeroed[--c->nzeroed]) : 0;
-    intr_restore(on);
-    if (pa)
+    if (pa) {
+        intr_restore(on);
         return pa;
-    pa = kalloc();
+    }
+    pa = take_plain(c);
     if (pa)
-        page_zero(pa);
-    return pa;
+        claim(c, pa);
+    intr_restore(on);
+    return pa ? zeroed(pa) : 0;
 }
 
 void *
 kzalloc(void)
 {
-    // The demand-zero fault's allocation: written so that it needs no
-    // stack frame. Anything unusual goes to kzalloc_slow.
+    // The demand-zero fault's allocation, written so that it needs no
+    // stack frame: this hart's top zeroed page; if no hart has one (the
+    // idle harts fill the pool), its top free page, zeroed here. Either
+    // only from the first bank, whose reference counts are inline.
     uint64 on = intr_save();
     struct hart_cache *c = &cache[cpuid()];
-    int n = c->nzeroed;
-    if (n > 0) {
-        void *pa = c->zeroed[n - 1];
+    int plain = c->nzeroed == 0;
+    int *n = plain ? &c->nfree : &c->nzeroed;
+    if (*n > 0 && !(plain && __atomic_load_n(&kpool_nzeroed, __ATOMIC_RELAXED))) {
+        void *pa = (plain ? c->free : c->zeroed)[*n - 1];
         uint32 *ref = kpool_ref_bank0((uint64)pa);
         if (ref) {
-            c->nzeroed = n - 1;
+            *n -= 1;
             c->freed--;
             *ref = 1;
             intr_restore(on);
-            return pa;
+            return plain ? zeroed(pa) : pa;
         }
     }
     intr_restore(on);

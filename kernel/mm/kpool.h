@@ -123,4 +123,7 @@ kpool_span_put(struct kpool_span s, uint64 pn)
     kfree((void *)(pn << PGSHIFT));
 }
 
+// Pages in the zeroed pool (kalloc_zeroed_pages, inline for kzalloc).
+extern uint64 kpool_nzeroed;
+
 #endif

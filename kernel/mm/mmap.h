@@ -7,6 +7,7 @@
 
 #include "types.h"
 #include "riscv.h"
+#include "vm.h"
 
 struct proc;
 struct region;
@@ -35,7 +36,7 @@ uint64 mmap_heap_limit(struct proc *p);
 // vmfault() for a process with vmtrace on: also prints the fault's
 // address, cause and cost in instructions. usertrap() calls it instead
 // of vmfault when p->vmtrace is set; tracing off costs that one branch.
-int vmtrace_fault(struct proc *p, uint64 va, int is_write);
+int vmtrace_fault(struct proc *p, uint64 va, enum vm_access access);
 
 // Writes the dirty pages of r inside [start, end) back to r's file and
 // makes them clean (only MAP_SHARED file mappings with PROT_WRITE have

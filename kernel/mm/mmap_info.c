@@ -136,31 +136,40 @@ describe(struct proc *p, struct vmmap *m)
 // The process pid, locked and not running, or 0. A sleeping or zombie
 // process cannot change its address space while we hold its lock (and
 // sleeps only between whole changes); a runnable one may have been
-// preempted half-way through one, so we wait a little for it to sleep.
+// preempted half-way through one, so we wait for it to sleep. How long is
+// judged by its progress, not ours: it is "busy" (0) only once it has run
+// BUSY_TICKS ticks of its own since we first looked, so a slow or crowded
+// machine, where it may wait long for a hart, never makes the call fail.
+#define BUSY_TICKS 3
 static struct proc *
 lock_still(int pid)
 {
-    for (int tries = 0; tries < 100; tries++) {
-        for (struct proc *q = proc; q < &proc[NPROC]; q++) {
-            acquire(&q->lock);
-            if (q->pid == pid && q->state != P_FREE) {
-                if (q->state == P_BLOCKED || q->state == P_ZOMBIE)
-                    return q;
-                release(&q->lock);
-                goto again;
-            }
+    uint64 first = 0;
+    for (int seen = 0; !killed(myproc()); seen = 1) {
+        struct proc *q = proc_lookup(pid);
+        if (q == 0)
+            return 0; // no such process
+        acquire(&q->lock);
+        if (q->pid != pid || q->state == P_FREE) { // gone meanwhile
             release(&q->lock);
+            return 0;
         }
-        return 0; // no such process
-    again:
+        if (q->state == P_BLOCKED || q->state == P_ZOMBIE)
+            return q;
+        uint64 ran = q->cputicks;
+        release(&q->lock);
+        if (!seen)
+            first = ran;
+        else if (ran - first >= BUSY_TICKS)
+            return 0;
         yield();
     }
     return 0;
 }
 
 // vminfo(pid, struct vmmap *): the regions of process pid (0: the
-// caller). 0, or -1 for no such process, one that stayed busy, or a bad
-// pointer.
+// caller). 0, or -1 for no such process, one that stayed busy (see
+// lock_still), or a bad pointer.
 uint64
 sys_vminfo(void)
 {

@@ -52,20 +52,23 @@ cause(struct proc *p, uint64 va, struct pte_view b, struct pte_view a)
 }
 
 int
-vmtrace_fault(struct proc *p, uint64 va, int is_write)
+vmtrace_fault(struct proc *p, uint64 va, enum vm_access access)
 {
     pagetable_t pt = p->pagetable;
     uint64 page = PGROUNDDOWN(va);
     struct pte_view before = view(pt, page);
     uint64 t0 = r_instret();
-    int r = vmfault(pt, va, is_write);
+    int r = vmfault(pt, va, access);
     uint64 cost = r_instret() - t0;
     const char *why = r == VMFAULT_BAD ? "refused"
                       : r == VMFAULT_NOMEM
                           ? "out of memory"
                           : cause(p, page, before, view(pt, page));
     printf("vmtrace: pid %d %s va %p: %s, %lu instructions\n", p->pid,
-           is_write ? "store" : "load", (void *)va, why, cost);
+           access == VM_STORE   ? "store"
+           : access == VM_FETCH ? "fetch"
+                                : "load",
+           (void *)va, why, cost);
     return r;
 }
 

@@ -14,6 +14,7 @@
 #include "vmregion.h"
 #include "mmap_file.h"
 #include "mmap.h"
+#include "icache.h"
 
 _Static_assert(sizeof(struct region_list) <= PGSIZE, "region list > a page");
 
@@ -82,6 +83,8 @@ map_page(struct proc *p, struct region *r, uint64 va, int is_write)
         perm &= ~PTE_W; // clean until stored to
     if (r->flags & MAP_SHARED)
         perm |= PTE_SHARED; // fork shares it as it is, never copy-on-write
+    if (perm & PTE_X)
+        icache_code_written(); // fill_page wrote what will run
     *pte = PA2PTE(page) | perm | PTE_V | PTE_A | PTE_D;
     p->resident++;
     return VMFAULT_OK;

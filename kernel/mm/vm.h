@@ -8,6 +8,7 @@
 #include "riscv.h"
 
 struct machine;
+struct proc;
 
 // Builds the kernel page table: RAM banks (R+W, kernel text R+X), the
 // trampoline and the kernel stacks. Boot hart, before the MMU is on.
@@ -76,18 +77,29 @@ enum vmfault_result {
     VMFAULT_OK = 0,       // the access can be retried: a page is mapped
     VMFAULT_BAD = -1,     // not a legal address or access: kill the process
     VMFAULT_NOMEM = -2,   // legal, but no page could be had
+    VMFAULT_SLOW = -3,    // vmfault_quick only: take it to vmfault()
 };
+// The access that faulted (values match a store's `is_write` of 1).
+enum vm_access { VM_LOAD = 0, VM_STORE = 1, VM_FETCH = 2 };
 // The one place that decides page faults, for the current process only
 // (pt must be its table). Legal faults:
 //  - a store to a PTE_COW page: copied, or made writable if no one else
 //    holds it; a store to the zero page: replaced by a private page;
 //  - an unmapped page in the heap [heap_start, PGROUNDUP(sz)): a load maps
-//    the shared zero page read-only, a store a private zeroed page;
+//    the shared zero page read-only, a store a private zeroed page (heap
+//    pages are never executable: a fetch there is bad);
 //  - any other fault outside the heap (an unmapped page, or an access its
-//    PTE refuses): whatever vmregion_fault() decides (vmregion.h).
+//    PTE refuses): whatever vmregion_fault() decides (vmregion.h), with a
+//    fetch asked as a load (the region's PTE then says whether it may run).
 // Counts faults and resident pages in the process. Called by usertrap()
-// and by the copy functions below.
-int vmfault(pagetable_t pt, uint64 va, int is_write);
+// and by the copy functions below. May sleep (a region's file read).
+int vmfault(pagetable_t pt, uint64 va, enum vm_access access);
+// The part of vmfault() that never sleeps, for p = the current process:
+// the heap's faults and stores to copy-on-write or zero pages anywhere.
+// VMFAULT_OK when done; anything else (VMFAULT_SLOW among others) means
+// "ask vmfault()", which then decides, with nothing changed meanwhile.
+// uservec's fast road calls it with interrupts off (trap.c).
+int vmfault_quick(struct proc *p, uint64 va, enum vm_access access);
 
 // Physical address backing user va (PTE_U and present), or 0.
 uint64 walkaddr(pagetable_t pt, uint64 va);

@@ -11,6 +11,7 @@
 #include "proc.h"
 #include "vm.h"
 #include "vmregion.h"
+#include "icache.h"
 
 // A store to a page that is mapped: legal only for a copy-on-write page
 // or the zero page, which both become a private writable page here.
@@ -41,6 +42,8 @@ store_fault(struct proc *p, pte_t *pte)
             return VMFAULT_NOMEM;
         page_copy(page, (void *)pa);
         kfree((void *)pa); // our reference; the last sharer reuses it
+        if (old & PTE_X)
+            icache_code_written(); // an ld -N image's writable text
     }
     // No sfence: the return to user mode (userret) flushes this hart's
     // TLB, and no other hart runs this address space meanwhile.
@@ -68,34 +71,46 @@ heap_fault(struct proc *p, pte_t *pte, int is_write)
     return VMFAULT_OK;
 }
 
-// Faults outside the heap. A store to a copy-on-write or zero page is
-// ours whatever the region; everything else (an unmapped page, or an
-// access the PTE refuses) is the regions' to decide.
+// A store outside the heap: ours if it hits a copy-on-write or zero page
+// (any region's), the regions' otherwise.
 static __attribute__((noinline)) int
-other_fault(struct proc *p, uint64 va, int is_write)
+other_store(struct proc *p, uint64 va)
 {
     pte_t *pte = vm_walk(p->pagetable, va, 0);
-    if (pte && (*pte & PTE_V) && is_write &&
+    if (pte && (*pte & PTE_V) &&
         ((*pte & PTE_COW) || PTE2PA(*pte) == kalloc_zero_page()))
         return store_fault(p, pte);
-    return vmregion_fault(p, va, is_write);
+    return VMFAULT_SLOW;
 }
 
 int
-vmfault(pagetable_t pt, uint64 va, int is_write)
+vmfault_quick(struct proc *p, uint64 va, enum vm_access access)
 {
-    struct proc *p = myproc();
-    if (p == 0 || p->pagetable != pt || va >= MAXVA)
+    if (va >= MAXVA)
         return VMFAULT_BAD;
     // The page holding the break belongs to the process, all of it.
     if (va < p->heap_start || va >= PGROUNDUP(p->sz))
-        return other_fault(p, va, is_write);
-    pte_t *pte = vm_walk(pt, va, 1);
+        return access == VM_STORE ? other_store(p, va) : VMFAULT_SLOW;
+    if (access == VM_FETCH)
+        return VMFAULT_BAD; // heap pages never run
+    pte_t *pte = vm_walk(p->pagetable, va, 1);
     if (pte == 0)
         return VMFAULT_NOMEM; // no page-table page
     if (*pte & PTE_V)
-        return is_write ? store_fault(p, pte) : VMFAULT_BAD;
-    return heap_fault(p, pte, is_write);
+        return access == VM_STORE ? store_fault(p, pte) : VMFAULT_BAD;
+    return heap_fault(p, pte, access == VM_STORE);
+}
+
+int
+vmfault(pagetable_t pt, uint64 va, enum vm_access access)
+{
+    struct proc *p = myproc();
+    if (p == 0 || p->pagetable != pt)
+        return VMFAULT_BAD;
+    int r = vmfault_quick(p, va, access);
+    // Everything else outside the heap (an unmapped page, or an access
+    // its PTE refuses) is the regions' to decide. They may sleep.
+    return r == VMFAULT_SLOW ? vmregion_fault(p, va, access == VM_STORE) : r;
 }
 
 uint64
@@ -118,7 +133,7 @@ user_page(pagetable_t pt, uint64 va, int write)
     va = PGROUNDDOWN(va);
     pte_t *pte = vm_walk(pt, va, 0);
     if (pte == 0 || (*pte & need) != need) {
-        if (vmfault(pt, va, write) != VMFAULT_OK)
+        if (vmfault(pt, va, write ? VM_STORE : VM_LOAD) != VMFAULT_OK)
             return 0;
         pte = vm_walk(pt, va, 0);
         if ((*pte & need) != need)

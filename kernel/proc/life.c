@@ -83,13 +83,6 @@ fork(void)
     return pid;
 }
 
-void
-proc_note_resident(struct proc *p)
-{
-    if (p->resident > p->peak_resident)
-        p->peak_resident = p->resident;
-}
-
 int64
 growproc(int64 n)
 {

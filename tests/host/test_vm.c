@@ -31,6 +31,8 @@ void acquire(struct spinlock *lk) { lk->locked = 1; }
 void release(struct spinlock *lk) { lk->locked = 0; }
 void page_zero(void *p) { memset(p, 0, PGSIZE); }
 void page_copy(void *d, const void *s) { memcpy(d, s, PGSIZE); }
+static int code_writes; // icache_code_written calls
+void icache_code_written(void) { code_writes++; }
 // No mappings on the host: every address outside the heap is bad.
 int
 mmap_fault(struct proc *p, uint64 va, int is_write)
@@ -390,6 +392,38 @@ test_cow_out_of_memory(void)
     CHECK_EQ(kalloc_free_pages(), kalloc_total_pages());
 }
 
+// A copy of an executable page (an ld -N image's writable text) must
+// reach instruction fetches, so it is announced to the I-cache code; a
+// copy of a data page is not (that would cost a fence.i). Fetches in the
+// heap are refused, present page or not.
+static void
+test_cow_exec_page(void)
+{
+    setup(RAM_SIZE);
+    uint64 rwx = 0x20000, heap = 0x40000, brk = heap + 2 * PGSIZE;
+    pagetable_t pt = new_space(heap, brk);
+    CHECK_EQ(uvm_alloc(pt, rwx, rwx + PGSIZE, PTE_R | PTE_W | PTE_X), 0);
+    CHECK_EQ(vmfault(pt, heap, VM_STORE), VMFAULT_OK);
+    struct proc child = fake_proc;
+    child.pagetable = uvm_create();
+    CHECK_EQ(uvm_copy(pt, child.pagetable, 0, brk), 0);
+    current = &child;
+    int before = code_writes;
+    CHECK_EQ(vmfault(child.pagetable, heap, VM_STORE), VMFAULT_OK);
+    CHECK_EQ(code_writes, before);
+    CHECK_EQ(vmfault(child.pagetable, rwx + 8, VM_STORE), VMFAULT_OK);
+    CHECK_EQ(code_writes, before + 1);
+    CHECK(*vm_walk(child.pagetable, rwx, 0) & PTE_X);
+    CHECK_EQ(vmfault(child.pagetable, heap, VM_FETCH), VMFAULT_BAD);
+    CHECK_EQ(vmfault(child.pagetable, heap + PGSIZE, VM_FETCH), VMFAULT_BAD);
+    CHECK(vm_walk(child.pagetable, heap + PGSIZE, 0) == 0 ||
+          !(*vm_walk(child.pagetable, heap + PGSIZE, 0) & PTE_V));
+    current = &fake_proc;
+    uvm_free(child.pagetable);
+    uvm_free(pt);
+    CHECK_EQ(kalloc_free_pages(), kalloc_total_pages());
+}
+
 // The zero page: shared by loads in parent and child, never counted or
 // freed; stores replace it; the page holding the break is all legal.
 static void
@@ -461,6 +495,7 @@ main(void)
         HT_TEST(test_cow_share_copy_reuse),
         HT_TEST(test_cow_copyout),
         HT_TEST(test_cow_out_of_memory),
+        HT_TEST(test_cow_exec_page),
         HT_TEST(test_zero_page),
         HT_TEST(test_idle_zeroed_pool),
         HT_TEST(test_fork_leaf_kinds),

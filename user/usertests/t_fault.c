@@ -2,6 +2,7 @@
 // address space or against page permissions, bad instructions, running
 // out of memory. Each case runs in its own child (UT_KILLED).
 #include "ut.h"
+#include "kernel/mm/mmap_abi.h"
 
 #define GIB (1UL << 30)
 
@@ -121,6 +122,34 @@ fault_noexec(void)
     UT_KILLED(ut_call, (uint64)heap);
     UT_KILLED(fault_exec_stack, 0);
     UT_KILLED(ut_call, (uint64)ret_data);
+}
+
+// Code in a never-touched PROT_EXEC file mapping runs: the instruction
+// fetch brings the page in as a load would. The same bytes mapped
+// PROT_READ must not run, touched or not, nor a PROT_EXEC page of zeros.
+static void
+fault_exec_mapping(void)
+{
+    static const uint32 code[2] = {0x02a00513, 0x00008067}; // li a0,42; ret
+    int fd = open("utf_code", O_CREATE | O_RDWR);
+    UT_CHECK(fd >= 0);
+    UT_EQ(write(fd, code, sizeof(code)), sizeof(code));
+    int (*fn)(void) = mmap(0, PGSIZE, PROT_READ | PROT_EXEC, MAP_PRIVATE, fd, 0);
+    uint32 *ro = mmap(0, PGSIZE, PROT_READ, MAP_PRIVATE, fd, 0);
+    void *zeros = mmap(0, PGSIZE, PROT_READ | PROT_EXEC,
+                       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    UT_CHECK(fn != MAP_FAILED && ro != MAP_FAILED && zeros != MAP_FAILED);
+    UT_EQ(fn(), 42);
+    UT_EQ(fn(), 42);
+    UT_KILLED(ut_call, (uint64)ro); // never touched
+    UT_EQ(ro[0], code[0]);
+    UT_KILLED(ut_call, (uint64)ro); // present, still not executable
+    UT_KILLED(ut_call, (uint64)zeros); // runs, but 0 is no instruction
+    UT_EQ(munmap(fn, PGSIZE), 0);
+    UT_EQ(munmap(ro, PGSIZE), 0);
+    UT_EQ(munmap(zeros, PGSIZE), 0);
+    close(fd);
+    UT_EQ(unlink("utf_code"), 0);
 }
 
 static void
@@ -258,6 +287,7 @@ const struct ut_test ut_fault_tests[] = {
     {"fault_text_store", fault_text_store, 0},
     {"fault_kernel", fault_kernel, 0},
     {"fault_noexec", fault_noexec, 0},
+    {"fault_exec_mapping", fault_exec_mapping, 0},
     {"fault_bad_insn", fault_bad_insn, 0},
     {"fault_bad_syscall", fault_bad_syscall, 0},
     {"fault_oom", fault_oom, 1},

@@ -94,6 +94,21 @@ mmap_view_child(void)
     UT_EQ(munmap((void *)m, 4 * PGSIZE), 0);
 }
 
+// A child that never sleeps: vminfo waits for it only while it makes
+// progress of its own (a few of its ticks), then says -1; it neither
+// hangs nor fails for a child that merely waits for a hart.
+static void
+mmap_view_busy(void)
+{
+    int pid = UT_FORK();
+    if (pid == 0)
+        for (;;)
+            ;
+    UT_EQ(vminfo(pid, &vm), -1);
+    UT_EQ(kill(pid), 0);
+    UT_EQ(UT_WAIT(pid), -1);
+}
+
 // Copy-on-write and the zero page as vminfo counts them: a private
 // mapping shared with a sleeping child after fork, then taken back; a
 // heap read but never written.
@@ -175,6 +190,7 @@ mmap_vmtrace(void)
 const struct ut_test ut_mmap_view_tests[] = {
     {"mmap_view_self", mmap_view_self, 0},
     {"mmap_view_child", mmap_view_child, 0},
+    {"mmap_view_busy", mmap_view_busy, 0},
     {"mmap_view_cow", mmap_view_cow, 0},
     {"mmap_vmtrace", mmap_vmtrace, 0},
     {0, 0, 0},
