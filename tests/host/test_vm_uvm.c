@@ -1,7 +1,66 @@
-// Part of test_vm.c, included after its fixture: fork's and exit's leaf
-// loops (share_leaves, free_leaves in kernel/mm/uvm.c) and the inline
-// reference counts they keep (kpool_span_get/put in kernel/mm/kpool.h).
+// Part of test_vm.c, included after its fixture: the walkers of
+// kernel/mm/uvm.c (fork's share, exit's free, the cost of a sparse heap)
+// and the inline reference counts they keep (kpool_span_get/put).
 #include "kernel/mm/kpool.h"
+
+static void
+test_sparse_heap_copy_and_free(void)
+{
+    setup(RAM_SIZE);
+    uint64 heap = 0x4000, brk = heap + (1UL << 30);
+    uint64 start = kalloc_free_pages();
+    pagetable_t pt = new_space(heap, brk);
+    uint64 before = kalloc_free_pages();
+    int touches = 0;
+    for (uint64 va = heap; va < brk; va += 4UL << 20, touches++) {
+        CHECK_EQ(vmfault(pt, va, VM_STORE), VMFAULT_OK);
+        *(uint64 *)walkaddr(pt, va) = va;
+    }
+    uint64 used = before - kalloc_free_pages();
+    // 256 data pages plus one leaf table each (4 MiB apart) and a few more.
+    CHECK(used >= (uint64)touches && used <= 2 * (uint64)touches + 4);
+    uint64 table_pages = start - kalloc_free_pages() - touches - 1; // - text
+
+    pagetable_t child = uvm_create();
+    before = kalloc_free_pages();
+    CHECK_EQ(uvm_copy(pt, child, 0, brk), 0);
+    // Copy-on-write: only the child's page-table pages, no data page.
+    CHECK_EQ(before - kalloc_free_pages(), table_pages - 1);
+    CHECK_EQ(*(uint64 *)walkaddr(child, heap + (4UL << 20)),
+             heap + (4UL << 20));
+    CHECK(walkaddr(child, heap + PGSIZE) == 0); // untouched stays lazy
+    CHECK(walkaddr(child, heap) == walkaddr(pt, heap)); // one shared frame
+    CHECK_EQ(kpage_refcount((void *)walkaddr(pt, heap)), 2);
+
+    // Shrinking frees exactly the pages that exist above the new break.
+    uint64 freed = uvm_dealloc(pt, brk, heap + (8UL << 20) + 1);
+    CHECK_EQ(freed, (uint64)touches - 3); // keeps 0, 4 and 8 MiB pages
+    CHECK(walkaddr(pt, heap + (8UL << 20)) != 0);
+    CHECK(walkaddr(pt, heap + (12UL << 20)) == 0);
+    uvm_free(child);
+    uvm_free(pt);
+    CHECK_EQ(kalloc_free_pages(), kalloc_total_pages());
+}
+
+static void
+test_huge_sparse_walk_is_cheap(void)
+{
+    setup(RAM_SIZE);
+    // A break near the top of the address space with two touched pages:
+    // copy and free must cost a handful of pages, not 64 million PTEs.
+    uint64 heap = 0x4000, brk = USER_HEAP_TOP;
+    pagetable_t pt = new_space(heap, brk);
+    CHECK_EQ(vmfault(pt, heap, VM_STORE), VMFAULT_OK);
+    CHECK_EQ(vmfault(pt, brk - 1, VM_STORE), VMFAULT_OK);
+    pagetable_t child = uvm_create();
+    uint64 before = kalloc_free_pages();
+    CHECK_EQ(uvm_copy(pt, child, 0, brk), 0);
+    CHECK(before - kalloc_free_pages() <= 3 + 2 * 2 + 1);
+    CHECK_EQ(uvm_dealloc(child, brk, heap), 2);
+    uvm_free(child);
+    uvm_free(pt);
+    CHECK_EQ(kalloc_free_pages(), kalloc_total_pages());
+}
 
 // Every kind of leaf in one table: a private page turns copy-on-write, a
 // PTE_SHARED page stays writable, the zero page is mapped but not counted,
@@ -12,8 +71,8 @@ test_fork_leaf_kinds(void)
     setup(RAM_SIZE);
     uint64 heap = 0x4000, brk = heap + 4 * PGSIZE;
     pagetable_t pt = new_space(heap, brk);
-    CHECK_EQ(vmfault(pt, heap, 1), VMFAULT_OK);
-    CHECK_EQ(vmfault(pt, heap + PGSIZE, 0), VMFAULT_OK);
+    CHECK_EQ(vmfault(pt, heap, VM_STORE), VMFAULT_OK);
+    CHECK_EQ(vmfault(pt, heap + PGSIZE, VM_LOAD), VMFAULT_OK);
     void *shared = kzalloc(), *kernel_only = kzalloc();
     CHECK_EQ(vm_map(pt, heap + 2 * PGSIZE, (uint64)shared, PGSIZE,
                     PTE_R | PTE_W | PTE_U | PTE_SHARED), 0);
@@ -58,9 +117,9 @@ test_fork_skips_empty_tables(void)
     uint64 heap = 0x4000, brk = heap + (2UL << 30);
     pagetable_t pt = new_space(heap, brk);
     uint64 far = heap + (4UL << 20), farther = (1UL << 30) + (8UL << 20);
-    CHECK_EQ(vmfault(pt, heap, 1), VMFAULT_OK);
-    CHECK_EQ(vmfault(pt, far, 1), VMFAULT_OK);
-    CHECK_EQ(vmfault(pt, farther, 1), VMFAULT_OK);
+    CHECK_EQ(vmfault(pt, heap, VM_STORE), VMFAULT_OK);
+    CHECK_EQ(vmfault(pt, far, VM_STORE), VMFAULT_OK);
+    CHECK_EQ(vmfault(pt, farther, VM_STORE), VMFAULT_OK);
     CHECK_EQ(uvm_unmap(pt, far, far + PGSIZE), 1);
     CHECK_EQ(uvm_unmap(pt, farther, farther + (2UL << 20)), 1);
     CHECK(vm_walk(pt, far, 0) != 0); // its leaf table is still there
@@ -97,7 +156,7 @@ test_fork_runs_and_gaps(void)
     pagetable_t pt = new_space(heap, brk);
     for (int i = 0; i < 1400; i++)
         if (touched(i))
-            CHECK_EQ(vmfault(pt, heap + i * PGSIZE, 1), VMFAULT_OK);
+            CHECK_EQ(vmfault(pt, heap + i * PGSIZE, VM_STORE), VMFAULT_OK);
     uint64 before = kalloc_free_pages();
     pagetable_t child = uvm_create();
     CHECK_EQ(uvm_copy(pt, child, 0, end), 0);
@@ -165,7 +224,7 @@ test_fork_second_bank(void)
         kfree(other[--n_other]);
     uint64 heap = 0x4000, brk = heap + 3 * PGSIZE;
     pagetable_t pt = new_space(heap, brk);
-    CHECK_EQ(vmfault(pt, heap, 1), VMFAULT_OK);
+    CHECK_EQ(vmfault(pt, heap, VM_STORE), VMFAULT_OK);
     uint64 far = walkaddr(pt, heap), near = (uint64)hog[--n];
     CHECK(far >= bank1);
     CHECK_EQ(vm_map(pt, heap + PGSIZE, near, PGSIZE, PTE_R | PTE_W | PTE_U),
@@ -193,7 +252,7 @@ test_fork_bad_counts_panic(void)
     setup(RAM_SIZE);
     uint64 heap = 0x4000, brk = heap + PGSIZE;
     pagetable_t pt = new_space(heap, brk);
-    CHECK_EQ(vmfault(pt, heap, 1), VMFAULT_OK);
+    CHECK_EQ(vmfault(pt, heap, VM_STORE), VMFAULT_OK);
     uint32 *ref = kpool_ref((void *)walkaddr(pt, heap));
     expect_panic = 1;
     for (volatile int k = 0; k < 3; k++) { // volatile: setjmp
