@@ -351,3 +351,5 @@ build/loader/loader-%.elf: $(LOADER_SRCS) tests/loader/loader.h tests/loader/loa
 	    -Wl,--no-warn-rwx-segments \
 	    -T tests/loader/loader.ld -o $@ $(LOADER_SRCS)
 check-run: $(LOADER_ELFS)
+# test_vm.c includes its part on the uvm.c walkers.
+$(H)/test_vm: tests/host/test_vm_uvm.c

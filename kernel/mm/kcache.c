@@ -137,9 +137,10 @@ bad_ref(void *pa)
     panic("kpage_ref: bad count on %p", pa);
 }
 
-// A page whose last reference went: into this hart's cache.
-static __attribute__((noinline)) void
-cache_put(void *pa)
+// Out of line, so that kfree and the walkers' inline puts stay frameless
+// for the common case, a page still shared.
+__attribute__((noinline)) void
+kcache_put(void *pa)
 {
     uint64 on = intr_save();
     struct hart_cache *c = &cache[cpuid()];
@@ -161,7 +162,7 @@ kfree_slow(void *pa)
     if (r == 0 || r == KPOOL_RESERVED)
         bad_free(pa, r);
     if (__atomic_sub_fetch(ref, 1, __ATOMIC_ACQ_REL) == 0)
-        cache_put(pa);
+        kcache_put(pa);
 }
 
 void
@@ -177,7 +178,7 @@ kfree(void *pa)
     }
     // acq_rel: the last owner's writes to the page happen before its reuse.
     if (__atomic_sub_fetch(ref, 1, __ATOMIC_ACQ_REL) == 0)
-        cache_put(pa);
+        kcache_put(pa);
 }
 
 void

@@ -6,6 +6,7 @@
 #include "types.h"
 #include "riscv.h"
 #include "machine.h"
+#include "kalloc.h"
 
 // A RAM bank and the reference count of each of its pages (0 = free).
 struct kpool_bank {
@@ -63,6 +64,64 @@ kpool_ref_fast(uint64 pa)
     return kpool_ref((void *)pa);
 }
 
+// A page whose last reference went (its count is 0 now): into this hart's
+// cache of free pages. Any context; kcache.c.
+void kcache_put(void *pa);
+
+// fork and exit change the count of every page of a process in a row:
+// they copy bank 0 into a kpool_span once, so that finding a page's count
+// costs no loads. Pages are named by number (address / PGSIZE), which is
+// what a PTE holds.
+struct kpool_span {
+    uint64 first; // number of bank 0's first page
+    uint64 npages;
+    uint32 *ref;
+};
+
+static inline struct kpool_span
+kpool_span0(void)
+{
+    struct kpool_bank *b = &kpool_bank[0];
+    return (struct kpool_span){b->base >> PGSHIFT, b->npages, b->ref};
+}
+
+// kpage_ref of page number pn, inline when s holds it. The check reads the
+// count the atomic found, which no other hart can change in between. On a
+// bad count the increment is undone and kpage_ref, the checked road,
+// panics.
+static inline void
+kpool_span_get(struct kpool_span s, uint64 pn)
+{
+    uint64 i = pn - s.first;
+    if (i < s.npages) {
+        uint32 was = __atomic_fetch_add(&s.ref[i], 1, __ATOMIC_RELAXED);
+        if (was - 1 < KPOOL_RESERVED - 2) // 1 .. KPOOL_RESERVED - 2
+            return;
+        __atomic_fetch_sub(&s.ref[i], 1, __ATOMIC_RELAXED);
+    }
+    kpage_ref((void *)(pn << PGSHIFT));
+}
+
+// kfree of page number pn, inline when s holds it (never the zero page: it
+// is reserved). Checked like kpool_span_get: a free or reserved page gets
+// its count back and kfree panics on it.
+static inline void
+kpool_span_put(struct kpool_span s, uint64 pn)
+{
+    uint64 i = pn - s.first;
+    if (i < s.npages) {
+        // acq_rel: the last owner's writes happen before the page's reuse.
+        uint32 left = __atomic_sub_fetch(&s.ref[i], 1, __ATOMIC_ACQ_REL);
+        if (left - 1 < KPOOL_RESERVED - 2) // still shared: the usual case
+            return;
+        if (left == 0) {
+            kcache_put((void *)(pn << PGSHIFT));
+            return;
+        }
+        __atomic_fetch_add(&s.ref[i], 1, __ATOMIC_RELAXED);
+    }
+    kfree((void *)(pn << PGSHIFT));
+}
 
 // Pages in the zeroed pool (kalloc_zeroed_pages, inline for kzalloc).
 extern uint64 kpool_nzeroed;

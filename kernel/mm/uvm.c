@@ -4,6 +4,7 @@
 #include "types.h"
 #include "riscv.h"
 #include "kalloc.h"
+#include "kpool.h"
 #include "klib.h"
 #include "printf.h"
 #include "vm.h"
@@ -31,6 +32,20 @@ next_valid(pagetable_t pt, int i, int n)
             return i;
     return NPTE;
 }
+
+// The first valid entry at or after p and before end (both in one table),
+// or end or beyond: for a leaf loop that found *p invalid. Out of line,
+// so that the loops keep their registers for the pages, not for gaps.
+static __attribute__((noinline)) pte_t *
+leaf_skip(pte_t *p, pte_t *end)
+{
+    pagetable_t pt = (pagetable_t)PGROUNDDOWN((uint64)p); // tables are pages
+    return pt + next_valid(pt, p - pt, end - pt);
+}
+
+// A leaf's page number (PTE2PA / PGSIZE without the shifts): what the
+// reference counts are indexed by.
+#define PTE2PN(pte) ((pte) >> 10)
 
 pagetable_t
 uvm_create(void)
@@ -106,40 +121,79 @@ uvm_dealloc(pagetable_t pt, uint64 oldsz, uint64 newsz)
     return uvm_unmap(pt, PGROUNDUP(newsz), PGROUNDUP(oldsz));
 }
 
+// The table *slot points to, made (zeroed) by the first call: a child
+// gets a table only where the parent's has entries, not where shrinking
+// the heap left an empty one. 0 when memory is out.
+static pagetable_t
+slot_table(pte_t *slot)
+{
+    if (*slot & PTE_V)
+        return (pagetable_t)PTE2PA(*slot);
+    pagetable_t t = kzalloc();
+    if (t)
+        *slot = PA2PTE(t) | PTE_V;
+    return t;
+}
+
+// fork's work per page, so a loop of its own: no level test per entry,
+// bank 0 and the zero page held in registers across the table (the
+// stores to the tables would make the compiler reload globals), each
+// count changed inline by kpool_span_get. Shares entries [first, n) of
+// the leaf table old into the table at *slot, as share_level describes.
+static __attribute__((noinline)) int
+share_leaves(pagetable_t old, pte_t *slot, int first, int n)
+{
+    pte_t *end = old + n, *p = old + first;
+    if (!(*p & PTE_V) && (p = leaf_skip(p, end)) >= end)
+        return 0;
+    pagetable_t new = slot_table(slot);
+    if (new == 0)
+        return -1;
+    struct kpool_span bank = kpool_span0();
+    uint64 zero = kalloc_zero_page() >> PGSHIFT;
+    // The child's entry is at a fixed distance from the parent's: one
+    // register for both tables.
+    uint64 to_new = (uint64)new - (uint64)old;
+    // A touched heap is runs of pages: the next entry is tested first,
+    // the call for a gap kept off that road.
+    for (; p < end; p++) {
+        if (!(*p & PTE_V) && (p = leaf_skip(p, end)) >= end)
+            break;
+        pte_t pte = *p;
+        if (!(pte & PTE_U))
+            continue;
+        if ((pte & (PTE_W | PTE_SHARED)) == PTE_W)
+            *p = pte = (pte & ~PTE_W) | PTE_COW;
+        *(pte_t *)((uint64)p + to_new) = pte;
+        if (PTE2PN(pte) != zero) // never counted
+            kpool_span_get(bank, PTE2PN(pte));
+    }
+    return 0;
+}
+
 // Shares the user leaves of [start, end) under old (a table at `level`
-// that maps from va `base`) with new. A writable private page becomes
-// read-only and copy-on-write in both; the rest (text, the zero page,
-// PTE_SHARED pages) is shared as it is. Kernel-only leaves (trampoline,
-// trapframe) are skipped: the child has its own, from proc_pagetable.
+// that maps from va `base`) into the child's table at *slot, made when
+// needed. A writable private page becomes read-only and copy-on-write in
+// both; the rest (text, the zero page, PTE_SHARED pages) is shared as it
+// is. Kernel-only leaves (trampoline, trapframe) are skipped: the child
+// has its own, from proc_pagetable.
 static int
-share_level(pagetable_t old, pagetable_t new, int level, uint64 base,
+share_level(pagetable_t old, pte_t *slot, int level, uint64 base,
             uint64 start, uint64 end)
 {
     uint64 span = LEVELSIZE(level);
     int first = (start - base) / span;
     int n = end - base >= NPTE * span ? NPTE : (end - base + span - 1) / span;
+    if (level == 0)
+        return share_leaves(old, slot, first, n);
+    pagetable_t new = 0;
     for (int i = next_valid(old, first, n); i < n;
          i = next_valid(old, i + 1, n)) {
-        pte_t pte = old[i];
-        if (level == 0) {
-            if (!(pte & PTE_U))
-                continue;
-            if ((pte & (PTE_W | PTE_SHARED)) == PTE_W)
-                old[i] = pte = (pte & ~PTE_W) | PTE_COW;
-            if (PTE2PA(pte) != kalloc_zero_page())
-                kpage_ref((void *)PTE2PA(pte));
-            new[i] = pte;
-            continue;
-        }
-        if (!(new[i] & PTE_V)) {
-            pagetable_t child = kzalloc();
-            if (child == 0)
-                return -1;
-            new[i] = PA2PTE(child) | PTE_V;
-        }
+        if (new == 0 && (new = slot_table(slot)) == 0)
+            return -1;
         uint64 lo = base + i * span;
-        if (share_level((pagetable_t)PTE2PA(pte), (pagetable_t)PTE2PA(new[i]),
-                        level - 1, lo, start > lo ? start : lo,
+        if (share_level((pagetable_t)PTE2PA(old[i]), &new[i], level - 1, lo,
+                        start > lo ? start : lo,
                         end < lo + span ? end : lo + span) < 0)
             return -1;
     }
@@ -155,7 +209,25 @@ uvm_copy(pagetable_t old, pagetable_t new, uint64 start, uint64 end)
         panic("uvm_copy: bad range %p-%p", (void *)start, (void *)end);
     // The parent's PTEs lose PTE_W here, but it is in the kernel: its
     // return to user mode (userret) flushes the TLB before it can store.
-    return share_level(old, new, TOP_LEVEL, 0, start, end);
+    pte_t root = PA2PTE(new) | PTE_V; // the one table the child has already
+    return share_level(old, &root, TOP_LEVEL, 0, start, end);
+}
+
+// exit's work per page: a loop of its own, like share_leaves. Drops every
+// leaf of the table pt (the zero page is not counted) and frees pt.
+static __attribute__((noinline)) void
+free_leaves(pagetable_t pt)
+{
+    struct kpool_span bank = kpool_span0();
+    uint64 zero = kalloc_zero_page() >> PGSHIFT;
+    pte_t *end = pt + NPTE;
+    for (pte_t *p = pt; p < end; p++) {
+        if (!(*p & PTE_V) && (p = leaf_skip(p, end)) >= end)
+            break;
+        if (PTE2PN(*p) != zero)
+            kpool_span_put(bank, PTE2PN(*p));
+    }
+    kfree(pt);
 }
 
 static void
@@ -164,11 +236,11 @@ free_level(pagetable_t pt, int level)
     // The root maps MAXVA only with its lower half: nothing to find above.
     int n = level == TOP_LEVEL ? MAXVA / LEVELSIZE(TOP_LEVEL) : NPTE;
     for (int i = next_valid(pt, 0, n); i < n; i = next_valid(pt, i + 1, n)) {
-        pte_t pte = pt[i];
-        if (level == 0)
-            kpage_put(PTE2PA(pte));
+        pagetable_t child = (pagetable_t)PTE2PA(pt[i]);
+        if (level == 1)
+            free_leaves(child);
         else
-            free_level((pagetable_t)PTE2PA(pte), level - 1);
+            free_level(child, level - 1);
     }
     kfree(pt);
 }

@@ -192,65 +192,6 @@ test_fault_rules(void)
 }
 
 static void
-test_sparse_heap_copy_and_free(void)
-{
-    setup(RAM_SIZE);
-    uint64 heap = 0x4000, brk = heap + (1UL << 30);
-    uint64 start = kalloc_free_pages();
-    pagetable_t pt = new_space(heap, brk);
-    uint64 before = kalloc_free_pages();
-    int touches = 0;
-    for (uint64 va = heap; va < brk; va += 4UL << 20, touches++) {
-        CHECK_EQ(vmfault(pt, va, 1), VMFAULT_OK);
-        *(uint64 *)walkaddr(pt, va) = va;
-    }
-    uint64 used = before - kalloc_free_pages();
-    // 256 data pages plus one leaf table each (4 MiB apart) and a few more.
-    CHECK(used >= (uint64)touches && used <= 2 * (uint64)touches + 4);
-    uint64 table_pages = start - kalloc_free_pages() - touches - 1; // - text
-
-    pagetable_t child = uvm_create();
-    before = kalloc_free_pages();
-    CHECK_EQ(uvm_copy(pt, child, 0, brk), 0);
-    // Copy-on-write: only the child's page-table pages, no data page.
-    CHECK_EQ(before - kalloc_free_pages(), table_pages - 1);
-    CHECK_EQ(*(uint64 *)walkaddr(child, heap + (4UL << 20)),
-             heap + (4UL << 20));
-    CHECK(walkaddr(child, heap + PGSIZE) == 0); // untouched stays lazy
-    CHECK(walkaddr(child, heap) == walkaddr(pt, heap)); // one shared frame
-    CHECK_EQ(kpage_refcount((void *)walkaddr(pt, heap)), 2);
-
-    // Shrinking frees exactly the pages that exist above the new break.
-    uint64 freed = uvm_dealloc(pt, brk, heap + (8UL << 20) + 1);
-    CHECK_EQ(freed, (uint64)touches - 3); // keeps 0, 4 and 8 MiB pages
-    CHECK(walkaddr(pt, heap + (8UL << 20)) != 0);
-    CHECK(walkaddr(pt, heap + (12UL << 20)) == 0);
-    uvm_free(child);
-    uvm_free(pt);
-    CHECK_EQ(kalloc_free_pages(), kalloc_total_pages());
-}
-
-static void
-test_huge_sparse_walk_is_cheap(void)
-{
-    setup(RAM_SIZE);
-    // A break near the top of the address space with two touched pages:
-    // copy and free must cost a handful of pages, not 64 million PTEs.
-    uint64 heap = 0x4000, brk = USER_HEAP_TOP;
-    pagetable_t pt = new_space(heap, brk);
-    CHECK_EQ(vmfault(pt, heap, 1), VMFAULT_OK);
-    CHECK_EQ(vmfault(pt, brk - 1, 1), VMFAULT_OK);
-    pagetable_t child = uvm_create();
-    uint64 before = kalloc_free_pages();
-    CHECK_EQ(uvm_copy(pt, child, 0, brk), 0);
-    CHECK(before - kalloc_free_pages() <= 3 + 2 * 2 + 1);
-    CHECK_EQ(uvm_dealloc(child, brk, heap), 2);
-    uvm_free(child);
-    uvm_free(pt);
-    CHECK_EQ(kalloc_free_pages(), kalloc_total_pages());
-}
-
-static void
 test_copy_functions(void)
 {
     setup(RAM_SIZE);
@@ -479,6 +420,8 @@ test_idle_zeroed_pool(void)
     CHECK_EQ(kalloc_free_pages(), total);
 }
 
+#include "test_vm_uvm.c"
+
 int
 main(void)
 {
@@ -496,6 +439,11 @@ main(void)
         HT_TEST(test_cow_exec_page),
         HT_TEST(test_zero_page),
         HT_TEST(test_idle_zeroed_pool),
+        HT_TEST(test_fork_leaf_kinds),
+        HT_TEST(test_fork_skips_empty_tables),
+        HT_TEST(test_fork_runs_and_gaps),
+        HT_TEST(test_fork_second_bank),
+        HT_TEST(test_fork_bad_counts_panic),
     };
     return HT_RUN(tests);
 }
