@@ -261,8 +261,9 @@ $(H)/test_uart_sifive: tests/host/test_uart_sifive.c drivers/uart_sifive.c kerne
 	@echo "  HOSTCC  $@"
 	$(Q)$(HOSTCC) $(HOSTCFLAGS) -o $@ tests/host/test_uart_sifive.c kernel/fdt.c
 VM_TEST_SRCS := kernel/mm/kalloc.c kernel/mm/vm.c kernel/mm/uvm.c kernel/mm/vmfault.c \
-    kernel/mm/kcache.c kernel/mm/vmregion.c
-$(H)/test_vm: tests/host/test_vm.c $(VM_TEST_SRCS) tests/host/hosttest.h $(HOST_HDRS)
+    kernel/mm/kcache.c kernel/mm/vmregion.c tests/host/mm_stubs.c
+$(H)/test_vm: tests/host/test_vm.c $(VM_TEST_SRCS) tests/host/hosttest.h \
+        tests/host/mm_stubs.h $(HOST_HDRS)
 	@mkdir -p $(@D)
 	@echo "  HOSTCC  $@"
 	$(Q)$(HOSTCC) $(HOSTCFLAGS) -o $@ tests/host/test_vm.c $(VM_TEST_SRCS)
@@ -275,8 +276,9 @@ $(H)/test_region: tests/host/test_region.c kernel/mm/region.c tests/host/hosttes
 # The shared file page cache over the real allocator (issue 8).
 HOST_TESTS += $(H)/test_mshare
 MSHARE_TEST_SRCS := tests/host/test_mshare.c kernel/mm/mmap_share.c \
-    kernel/mm/kalloc.c kernel/mm/kcache.c
-$(H)/test_mshare: $(MSHARE_TEST_SRCS) tests/host/hosttest.h $(HOST_HDRS)
+    kernel/mm/kalloc.c kernel/mm/kcache.c tests/host/mm_stubs.c
+$(H)/test_mshare: $(MSHARE_TEST_SRCS) tests/host/hosttest.h tests/host/mm_stubs.h \
+        $(HOST_HDRS)
 	@mkdir -p $(@D)
 	@echo "  HOSTCC  $@"
 	$(Q)$(HOSTCC) $(HOSTCFLAGS) -o $@ $(MSHARE_TEST_SRCS)

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "hosttest.h"
+#include "mm_stubs.h"
 #include "kernel/types.h"
 #include "kernel/riscv.h"
 #include "kernel/param.h"
@@ -19,8 +20,7 @@
 
 // ---- stubs for what the code under test calls ----
 struct cpu cpus[NCPU];
-static jmp_buf panic_jmp;
-static int expect_panic, sleeps;
+static int sleeps;
 // Runs in place of another process while the caller sleeps (one hart).
 static void (*while_asleep)(void);
 
@@ -28,16 +28,6 @@ void
 initlock(struct spinlock *lk, const char *name)
 {
     lk->name = name;
-}
-void
-page_zero(void *p)
-{
-    memset(p, 0, PGSIZE);
-}
-void
-page_copy(void *d, const void *s)
-{
-    memcpy(d, s, PGSIZE);
 }
 
 // On one hart a lock taken twice is a deadlock: abort the test.
@@ -78,48 +68,13 @@ wakeup(void *chan)
     (void)chan;
 }
 
-int
-machine_reserve(struct machine *m, uint64 base, uint64 size)
-{
-    if (m->nresv == MACHINE_MAX_RESV)
-        return -1;
-    m->resv[m->nresv].base = base;
-    m->resv[m->nresv].size = size;
-    m->nresv++;
-    return 0;
-}
-
-void
-panic(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    if (!expect_panic) {
-        printf("unexpected panic: ");
-        vprintf(fmt, ap);
-        printf("\n");
-        abort();
-    }
-    va_end(ap);
-    longjmp(panic_jmp, 1);
-}
-
 // ---- fixture ----
-static uint8 *ram;
 static uint64 free0; // free pages after setup
 
 static void
 setup(void)
 {
-    static struct machine m;
-    if (ram == 0)
-        ram = aligned_alloc(2UL << 20, RAM_SIZE);
-    memset(ram, 0xA5, RAM_SIZE);
-    memset(&m, 0, sizeof(m));
-    m.mem[0].base = (uint64)ram;
-    m.mem[0].size = RAM_SIZE;
-    m.nmem = 1;
-    kalloc_init(&m);
+    mm_ram_init(RAM_SIZE);
     free0 = kalloc_free_pages();
     sleeps = 0;
 }
@@ -176,7 +131,7 @@ test_failed_fill_and_busy(void)
     CHECK_EQ(kalloc_free_pages(), free0);
     CHECK_EQ(mshare_get(KEY_A, 3, 1, &a), MSHARE_FILL);
     CHECK_EQ(mshare_get(KEY_A, 3, 0, &b), MSHARE_BUSY); // being filled
-    CHECK_EQ(mshare_copy(KEY_A, 3, ram), 0);            // not yet
+    CHECK_EQ(mshare_copy(KEY_A, 3, mm_ram), 0);            // not yet
     mshare_filled(KEY_A, 3, a, 0);
     CHECK_EQ(kalloc_free_pages(), free0);
     a = fill(KEY_A, 3, 'x');

@@ -1,11 +1,13 @@
 // Host tests of the page allocator and the Sv39 user-memory logic (kalloc.c,
-// vm.c, uvm.c, vmfault.c) over fake RAM from malloc. Locks, the current
-// process and panic are stubbed here; the code under test is the kernel's.
+// vm.c, uvm.c, vmfault.c) over fake RAM from malloc. Locks and the current
+// process are stubbed here, panic in mm_stubs.c; the code under test is
+// the kernel's.
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdlib.h>
 
 #include "hosttest.h"
+#include "mm_stubs.h"
 #include "kernel/types.h"
 #include "kernel/riscv.h"
 #include "kernel/mm/memlayout.h"
@@ -18,19 +20,15 @@
 #include "kernel/mm/vmregion.h"
 #include "kernel/mm/mmap.h"
 
-#define RAM_SIZE (16UL << 20)
+#define RAM_SIZE MM_RAM_SIZE
 
 // ---- stubs for what the code under test calls ----
 static struct proc fake_proc;
-static jmp_buf panic_jmp;
-static int expect_panic;
 struct cpu cpus[NCPU]; // myproc() is cpus[0].proc on the host
 #define current (cpus[0].proc)
 void initlock(struct spinlock *lk, const char *name) { lk->name = name; }
 void acquire(struct spinlock *lk) { lk->locked = 1; }
 void release(struct spinlock *lk) { lk->locked = 0; }
-void page_zero(void *p) { memset(p, 0, PGSIZE); }
-void page_copy(void *d, const void *s) { memcpy(d, s, PGSIZE); }
 static int code_writes; // icache_code_written calls
 void icache_code_written(void) { code_writes++; }
 // No mappings on the host: every address outside the heap is bad.
@@ -41,49 +39,12 @@ mmap_fault(struct proc *p, uint64 va, int is_write)
     return VMFAULT_BAD;
 }
 
-int
-machine_reserve(struct machine *m, uint64 base, uint64 size)
-{
-    if (m->nresv == MACHINE_MAX_RESV)
-        return -1;
-    m->resv[m->nresv].base = base;
-    m->resv[m->nresv].size = size;
-    m->nresv++;
-    return 0;
-}
-
-void
-panic(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    if (!expect_panic) {
-        printf("unexpected panic: ");
-        vprintf(fmt, ap);
-        printf("\n");
-        abort();
-    }
-    va_end(ap);
-    longjmp(panic_jmp, 1);
-}
-
 // ---- fixture ----
-static uint8 *ram;
-
-// Fresh allocator over RAM_SIZE of junk-filled memory, so that a page
-// handed out without zeroing shows up as non-zero bytes.
+// A fresh allocator over ram_bytes of junk-filled fake RAM (mm_stubs.c).
 static void
 setup(uint64 ram_bytes)
 {
-    static struct machine m;
-    if (ram == 0)
-        ram = aligned_alloc(2UL << 20, RAM_SIZE);
-    memset(ram, 0xA5, RAM_SIZE);
-    memset(&m, 0, sizeof(m));
-    m.mem[0].base = (uint64)ram;
-    m.mem[0].size = ram_bytes;
-    m.nmem = 1;
-    kalloc_init(&m);
+    mm_ram_init(ram_bytes);
     memset(&fake_proc, 0, sizeof(fake_proc));
     cpus[0].proc = &fake_proc;
 }
@@ -136,7 +97,7 @@ test_kalloc_counts_and_refs(void)
     // stray kfree must panic rather than hand it out.
     panicked = setjmp(panic_jmp);
     if (!panicked)
-        kfree(ram);
+        kfree(mm_ram);
     CHECK(panicked);
     CHECK_EQ(kalloc_free_pages(), total);
     expect_panic = 0;

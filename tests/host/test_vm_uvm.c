@@ -193,9 +193,9 @@ setup_two_banks(uint64 bank0_pages)
     static struct machine m;
     setup(RAM_SIZE); // allocates and fills the fake RAM
     memset(&m, 0, sizeof(m));
-    m.mem[0].base = (uint64)ram;
+    m.mem[0].base = (uint64)mm_ram;
     m.mem[0].size = bank0_pages * PGSIZE;
-    m.mem[1].base = (uint64)ram + (2UL << 20);
+    m.mem[1].base = (uint64)mm_ram + (2UL << 20);
     m.mem[1].size = RAM_SIZE - (2UL << 20);
     m.nmem = 2;
     kalloc_init(&m);

@@ -32,10 +32,7 @@ make_file(int mode)
 static void
 read_back(void)
 {
-    int fd = open(FNAME, O_RDONLY);
-    UT_CHECK(fd >= 0);
-    UT_EQ(read(fd, buf, sizeof(buf)), FSIZE);
-    close(fd);
+    ut_read_file(FNAME, buf, sizeof(buf), FSIZE);
 }
 
 static char *

@@ -31,10 +31,7 @@ make_file(void)
 static void
 read_back(void)
 {
-    int fd = open(FNAME, O_RDONLY);
-    UT_CHECK(fd >= 0);
-    UT_EQ(read(fd, buf, sizeof(buf)), FSIZE);
-    close(fd);
+    ut_read_file(FNAME, buf, sizeof(buf), FSIZE);
 }
 
 // A new mapping of npage pages of FNAME from page pg on; fd closed again.

@@ -261,3 +261,14 @@ ut_write_file(const char *path, const void *buf, int n)
         UT_FAIL("ut_write_file: short write");
     close(fd);
 }
+
+void
+ut_read_file(const char *path, void *buf, int max, int want)
+{
+    int fd = open(path, O_RDONLY);
+
+    if (fd < 0)
+        UT_FAIL("ut_read_file: cannot open the file");
+    UT_EQ(read(fd, buf, max), want);
+    close(fd);
+}

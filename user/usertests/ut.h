@@ -139,6 +139,9 @@ int ut_settle(int n);
 int ut_lowest_fd(void);
 // Creates or truncates path holding exactly buf[0..n); fails the test on error.
 void ut_write_file(const char *path, const void *buf, int n);
+// Reads path from its start into buf (at most max bytes); fails the test
+// unless that gives exactly want bytes.
+void ut_read_file(const char *path, void *buf, int max, int want);
 // Writes the decimal value of v into out (at least 21 bytes); returns out.
 char *ut_itoa(int64 v, char *out);
 // Writes v as 0x... hex into out (at least 19 bytes); returns out.
