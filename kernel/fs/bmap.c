@@ -13,6 +13,11 @@
 #include "journal.h"
 #include "alloc.h"
 #include "inode.h"
+#include "mmap_share.h"
+
+// One block is one page: a piece of a read or write that stays in a block
+// stays in one of the file's shared pages too (mmap_share.h).
+_Static_assert(BSIZE == PGSIZE, "read/write pieces must fit a page");
 
 #define RA_WINDOW 32 // blocks read ahead of a sequential reader
 
@@ -95,6 +100,24 @@ step(uint in_block, uint left, int user, uint64 addr)
     return user && in_page < k ? in_page : k;
 }
 
+// Copies k bytes at off (within one block) to dst. From the file's shared
+// page when one is resident: it may hold stores through a mapping not yet
+// written back, so it is at least as new as the block. 0, or -1.
+static int
+read_piece(struct inode *ip, int user_dst, uint64 dst, uint64 off, uint k)
+{
+    int r = mshare_read(mshare_key(ip), off, user_dst, dst, k);
+    if (r != 0)
+        return r < 0 ? -1 : 0;
+    uint pb = bmap(ip, off / BSIZE, 0);
+    if (pb == 0)
+        return either_copyout(user_dst, dst, zeros, k);
+    struct buf *b = cache_get(pb);
+    r = either_copyout(user_dst, dst, b->data + off % BSIZE, k);
+    cache_put(b);
+    return r;
+}
+
 int
 readi(struct inode *ip, int user_dst, uint64 dst, uint64 off, uint n)
 {
@@ -108,16 +131,7 @@ readi(struct inode *ip, int user_dst, uint64 dst, uint64 off, uint n)
     for (uint done = 0; done < n;) {
         uint in = (off + done) % BSIZE;
         uint k = step(in, n - done, user_dst, dst + done);
-        uint pb = bmap(ip, (off + done) / BSIZE, 0);
-        int r;
-        if (pb == 0) {
-            r = either_copyout(user_dst, dst + done, zeros, k);
-        } else {
-            struct buf *b = cache_get(pb);
-            r = either_copyout(user_dst, dst + done, b->data + in, k);
-            cache_put(b);
-        }
-        if (r < 0)
+        if (read_piece(ip, user_dst, dst + done, off + done, k) < 0)
             return -1;
         done += k;
     }
@@ -148,6 +162,12 @@ writei(struct inode *ip, int user_src, uint64 src, uint64 off, uint n)
         // Even a failed copy may have changed part of the block: journal
         // it, so the cache never differs from what the disk will hold.
         tx_add(b);
+        // A write() reaches the file's shared page too, as the block holds
+        // it: else mappings keep the old bytes and their write-back undoes
+        // it. Kernel sources are directories and mmap's own write-back of
+        // that page, which copied back could undo a store made meanwhile.
+        if (user_src)
+            mshare_update(mshare_key(ip), off + done, b->data + in, k);
         cache_put(b);
         if (r < 0)
             break;

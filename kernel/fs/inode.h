@@ -56,11 +56,14 @@ void stati(struct inode *ip, struct stat *st);
 // Reads n bytes at off into dst (a user address if user_dst), ip locked.
 // Returns the bytes read (fewer at the end of the file), or -1 for a bad
 // destination. This is the adapter for anyone reading a file by inode.
+// A page of the file resident for MAP_SHARED mappings is read instead of
+// the disk's block (mmap_share.h), so stores not yet written back count.
 int readi(struct inode *ip, int user_dst, uint64 dst, uint64 off, uint n);
 // Writes n bytes at off from src (a user address if user_src), ip locked,
 // inside a transaction whose reservation covers write_reserve(off, n).
 // Returns the bytes written, fewer when the disk is full or past MAXFILE
-// (-1 if none could be), extending the size as needed.
+// (-1 if none could be), extending the size as needed. Bytes from a user
+// address (write()) go to the file's resident shared page as well.
 int writei(struct inode *ip, int user_src, uint64 src, uint64 off, uint n);
 // Blocks a writei of n bytes at off may change, bitmaps and inode included.
 int write_reserve(uint64 off, uint n);

@@ -10,6 +10,7 @@
 #include "journal.h"
 #include "alloc.h"
 #include "inode.h"
+#include "mmap_share.h"
 
 // Distinct blocks one step has changed, counted from above: a block counts
 // again when it differs from the last one seen in its role.
@@ -106,6 +107,9 @@ trunc_step(struct inode *ip, uint64 size, int budget)
         free_lbn(ip, --lbn, &bg);
     ip->size = lbn == keep ? size : lbn * BSIZE;
     iupdate(ip);
+    // Pages a mapping keeps resident past the new end read as zeros, as
+    // they would if filled from the file now.
+    mshare_truncate(mshare_key(ip), ip->size);
     return lbn > keep;
 }
 

@@ -57,9 +57,9 @@ mfile_may_wait(struct file *f)
 uint64
 mfile_key(struct file *f)
 {
-    // Every open file of one inode points at the same in-memory inode,
-    // and it stays in memory while any of them is open.
-    return (uint64)f->ip;
+    // Every open file of one inode points at the same in-memory inode: the
+    // key read() and write() use too, to keep in step with the pages.
+    return mshare_key(f->ip);
 }
 
 int
@@ -68,8 +68,10 @@ mfile_read(struct file *f, uint64 off, void *page)
     struct inode *ip = f->ip;
     if (!mfile_may_wait(f))
         return -1; // failing the copy beats sleeping or deadlocking
-    memset(page, 0, PGSIZE);
     ilock(ip);
+    // Under the lock: a write() may copy into a page being filled
+    // (mshare_update), and only the lock orders its bytes and ours.
+    memset(page, 0, PGSIZE);
     int r = off < ip->size ? readi(ip, 0, (uint64)page, off, PGSIZE) : 0;
     iunlock(ip);
     return r < 0 ? -1 : 0;

@@ -34,6 +34,21 @@ static struct ms_file ms_files[NFILE];
 // other lock but a spinlock a kernel copy faults under (never a p->lock);
 // only the allocator's lock is taken inside it.
 static struct spinlock ms_lock = {0, "mshare"};
+// Entries in use, changed under ms_lock. read() and write() look at it
+// without the lock to skip the scan while nothing is mapped; see ms_idle.
+static int ms_live;
+
+// Nonzero if no file has pages here. Safe without ms_lock for a caller
+// holding the file's inode lock: a page of that file is entered before
+// its filler takes the inode lock to read the file, so the entry is
+// visible to whoever holds that lock after it; a page entered after the
+// caller took the lock is filled after the caller lets go, and reads what
+// the caller wrote.
+static int
+ms_idle(void)
+{
+    return __atomic_load_n(&ms_live, __ATOMIC_RELAXED) == 0;
+}
 
 // The entry for key; with alloc, a free one taken for it if it has none.
 // 0 if absent (or the table is full, which open files rule out).
@@ -47,8 +62,10 @@ ms_file(uint64 key, int alloc)
         if (ms_files[i].key == 0 && free == 0)
             free = &ms_files[i];
     }
-    if (alloc && free)
+    if (alloc && free) {
         free->key = key;
+        __atomic_store_n(&ms_live, ms_live + 1, __ATOMIC_RELAXED);
+    }
     return alloc ? free : 0;
 }
 
@@ -89,6 +106,7 @@ ms_file_trim(struct ms_file *f)
             kfree(mid);
     }
     memset(f, 0, sizeof(*f));
+    __atomic_store_n(&ms_live, ms_live - 1, __ATOMIC_RELAXED);
 }
 
 // ms_lock held, page idx of key absent: enters a new page as being
@@ -188,4 +206,72 @@ mshare_copy(uint64 key, uint64 idx, void *dst)
         memmove(dst, (void *)*slot, PGSIZE);
     release(&ms_lock);
     return hit;
+}
+
+int
+mshare_update(uint64 key, uint64 off, const void *src, uint n)
+{
+    if (ms_idle())
+        return 0;
+    acquire(&ms_lock);
+    uint64 *slot = ms_slot(ms_file(key, 0), off / PGSIZE, 0);
+    int hit = slot && *slot;
+    // A page being filled too: its filler reads the file under the inode
+    // lock our caller holds, so it has read either before us (and these
+    // bytes correct what it read) or it will after us (and read them).
+    if (hit)
+        memmove((char *)(*slot & ~MS_FILLING) + off % PGSIZE, src, n);
+    release(&ms_lock);
+    return hit;
+}
+
+int
+mshare_read(uint64 key, uint64 off, int user_dst, uint64 dst, uint n)
+{
+    uint64 idx = off / PGSIZE;
+    void *page;
+    // Never waits: a page being filled holds nothing newer than the file.
+    if (ms_idle() || mshare_get(key, idx, 0, &page) != MSHARE_HIT)
+        return 0;
+    // The reference, not ms_lock, keeps the page while the copy faults.
+    int r = either_copyout(user_dst, dst, (char *)page + off % PGSIZE, n);
+    // Through mshare_put: if every mapping went meanwhile, this reference
+    // is the last and the entry must go with it.
+    mshare_put(key, idx, page);
+    return r < 0 ? -1 : 1;
+}
+
+// Zeroes the bytes at or past size of the pages in leaf, whose first
+// slot is page base.
+static void
+ms_zero_leaf(uint64 *leaf, uint64 base, uint64 size)
+{
+    for (uint64 i = 0; i <= MS_MASK; i++) {
+        uint64 at = (base + i) * PGSIZE; // the page's file offset
+        if (leaf[i] == 0 || at + PGSIZE <= size)
+            continue;
+        uint64 from = at < size ? size - at : 0;
+        memset((char *)(leaf[i] & ~MS_FILLING) + from, 0, PGSIZE - from);
+    }
+}
+
+void
+mshare_truncate(uint64 key, uint64 size)
+{
+    if (ms_idle())
+        return;
+    acquire(&ms_lock);
+    struct ms_file *f = ms_file(key, 0);
+    uint64 first = size / PGSIZE;
+    // Only the leaves that exist, and of those only the ones reaching the
+    // new end: the walk costs what is resident, not the file's length.
+    for (uint64 t = first >> (2 * MS_BITS); f && t < (uint64)MS_TOP; t++) {
+        uint64 *mid = (uint64 *)f->top[t];
+        for (uint64 m = 0; mid && m <= MS_MASK; m++) {
+            uint64 base = (t << (2 * MS_BITS)) | (m << MS_BITS);
+            if (mid[m] && base + MS_MASK >= first)
+                ms_zero_leaf((uint64 *)mid[m], base, size);
+        }
+    }
+    release(&ms_lock);
 }

@@ -1,6 +1,7 @@
 // The shared file pages: (file, page index) -> the one physical page every
 // MAP_SHARED mapping of that file page uses. Knows pages and keys only;
-// reading the file is the caller's (mmap_vm.c through mmap_file.c).
+// reading the file is the caller's (mmap_vm.c through mmap_file.c), and the
+// file system's read() and write() keep in step through the calls below.
 #ifndef LAZYOS_MMAP_SHARE_H
 #define LAZYOS_MMAP_SHARE_H
 
@@ -8,6 +9,17 @@
 
 // Page indexes run below this (the largest file has fewer pages).
 #define MSHARE_MAX_PAGES (1ul << 21)
+
+struct inode;
+
+// The key of a file here: its in-memory inode, which every open file of it
+// shares and which stays in memory while any of them is open. The one
+// definition both mmap (mfile_key) and the file system use.
+static inline uint64
+mshare_key(struct inode *ip)
+{
+    return (uint64)ip;
+}
 
 // What mshare_get found.
 enum {
@@ -34,5 +46,21 @@ void mshare_put(uint64 key, uint64 idx, void *page);
 // Copies page idx of key into dst if it is resident and filled: 1, else
 // 0 (then the file's bytes are the page's). For private mappings.
 int mshare_copy(uint64 key, uint64 idx, void *dst);
+
+// For the file system's read() and write(), always with the file's inode
+// locked: a page is filled under that lock too, so these never race a
+// fill's read of the file. off..off+n lies within one page.
+// Copies n bytes from the kernel address src to offset off of key's page,
+// if one is resident, also while it is being filled: 1 if there was one,
+// else 0. Takes the cache lock; never sleeps.
+int mshare_update(uint64 key, uint64 off, const void *src, uint n);
+// Copies n bytes at offset off of key's page, if one is resident and
+// filled, to dst (a user address if user_dst): 1, or -1 if the copy
+// failed; 0 if there is no such page (the file's bytes are the page's).
+// Copies holding a page reference, not the lock: the copy may fault.
+int mshare_read(uint64 key, uint64 off, int user_dst, uint64 dst, uint n);
+// Zeroes every byte at or past size in key's resident pages (those being
+// filled too), as a new fill would read them after a truncation.
+void mshare_truncate(uint64 key, uint64 size);
 
 #endif

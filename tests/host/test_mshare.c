@@ -1,6 +1,7 @@
 // Host tests of the shared file page cache (kernel/mm/mmap_share.c) over
 // the real allocator on fake RAM: hits, fills, waits, the last put, table
-// pages coming and going, out of memory. Locks and sleep are stubbed here.
+// pages coming and going, out of memory, and what read() and write() do
+// to resident pages. Locks, sleep and the user copy are stubbed here.
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -66,6 +67,22 @@ void
 wakeup(void *chan)
 {
     (void)chan;
+}
+
+// Copies as the kernel's does; a user address of 1 is a bad one. Runs
+// while_copying first, as another process might while the copy faults.
+static void (*while_copying)(void);
+
+int
+either_copyout(int user_dst, uint64 dst, const void *src, uint64 len)
+{
+    if (while_copying)
+        while_copying();
+    while_copying = 0;
+    if (user_dst && dst == 1)
+        return -1;
+    memmove((void *)dst, src, len);
+    return 0;
 }
 
 // ---- fixture ----
@@ -225,6 +242,85 @@ test_out_of_memory_and_full(void)
     CHECK_EQ(kalloc_free_pages(), free0);
 }
 
+// write()'s bytes reach a resident page, filled or being filled, and no
+// other; read() copies from a filled page only, holding it meanwhile.
+static void
+test_update_and_read(void)
+{
+    setup();
+    char got[8] = {0};
+    CHECK_EQ(mshare_update(KEY_A, 10, "XYZ", 3), 0); // nothing resident
+    char *a = fill(KEY_A, 2, 'a');
+    CHECK_EQ(mshare_update(KEY_A, 2 * PGSIZE + 10, "XYZ", 3), 1);
+    CHECK_EQ(mshare_update(KEY_B, 2 * PGSIZE + 10, "QQ", 2), 0);
+    CHECK_EQ(mshare_update(KEY_A, 3 * PGSIZE + 10, "QQ", 2), 0);
+    CHECK(memcmp(a + 9, "aXYZa", 5) == 0);
+    CHECK_EQ(mshare_read(KEY_A, 2 * PGSIZE + 9, 1, (uint64)got, 5), 1);
+    CHECK(memcmp(got, "aXYZa", 5) == 0);
+    CHECK_EQ(mshare_read(KEY_A, 3 * PGSIZE, 1, (uint64)got, 5), 0);
+    CHECK_EQ(mshare_read(KEY_A, 2 * PGSIZE, 1, 1, 5), -1); // bad address
+    CHECK_EQ(kpage_refcount(a), 1); // the reads let go of the page
+    void *b = 0;
+    CHECK_EQ(mshare_get(KEY_A, 4, 1, &b), MSHARE_FILL);
+    CHECK_EQ(mshare_update(KEY_A, 4 * PGSIZE + 1, "F", 1), 1);
+    CHECK_EQ(((char *)b)[1], 'F');
+    CHECK_EQ(mshare_read(KEY_A, 4 * PGSIZE, 1, (uint64)got, 2), 0);
+    mshare_filled(KEY_A, 4, b, 1);
+    mshare_put(KEY_A, 4, b);
+    mshare_put(KEY_A, 2, a);
+    CHECK_EQ(kalloc_free_pages(), free0);
+}
+
+static void *unmapped_page;
+
+static void
+unmap_page(void)
+{
+    mshare_put(KEY_A, 5, unmapped_page);
+}
+
+// The mapping goes while read() copies from its page: the read's hold is
+// then the last, and the page and its entry go with it.
+static void
+test_read_outlives_mapping(void)
+{
+    setup();
+    char got[4] = {0};
+    unmapped_page = fill(KEY_A, 5, 'r');
+    while_copying = unmap_page;
+    CHECK_EQ(mshare_read(KEY_A, 5 * PGSIZE, 0, (uint64)got, 4), 1);
+    CHECK(memcmp(got, "rrrr", 4) == 0);
+    CHECK_EQ(kalloc_free_pages(), free0);
+    CHECK_EQ(mshare_read(KEY_A, 5 * PGSIZE, 0, (uint64)got, 4), 0);
+}
+
+// Truncation zeroes every resident byte at or past the new end, pages in
+// other leaves and pages being filled too, and nothing before it.
+static void
+test_truncate(void)
+{
+    setup();
+    char *p0 = fill(KEY_A, 0, 'a'), *p1 = fill(KEY_A, 1, 'b');
+    char *p2 = fill(KEY_A, 2, 'c'), *far = fill(KEY_A, 600, 'd');
+    char *other = fill(KEY_B, 2, 'e');
+    void *filling = 0;
+    CHECK_EQ(mshare_get(KEY_A, 700, 1, &filling), MSHARE_FILL);
+    memset(filling, 'f', PGSIZE);
+    mshare_truncate(KEY_A, PGSIZE + 100);
+    CHECK(p0[0] == 'a' && p0[PGSIZE - 1] == 'a');
+    CHECK(p1[99] == 'b' && p1[100] == 0 && p1[PGSIZE - 1] == 0);
+    CHECK(p2[0] == 0 && p2[PGSIZE - 1] == 0);
+    CHECK(far[0] == 0 && ((char *)filling)[5] == 0);
+    CHECK_EQ(other[7], 'e'); // another file
+    mshare_filled(KEY_A, 700, filling, 1);
+    void *pages[] = {p0, p1, p2, far, filling};
+    uint64 idx[] = {0, 1, 2, 600, 700};
+    for (int i = 0; i < 5; i++)
+        mshare_put(KEY_A, idx[i], pages[i]);
+    mshare_put(KEY_B, 2, other);
+    CHECK_EQ(kalloc_free_pages(), free0);
+}
+
 // Putting a page the cache does not hold is a kernel bug: a panic. Last,
 // as the panic leaves the cache's lock held.
 static void
@@ -249,6 +345,9 @@ main(void)
         HT_TEST(test_wait_for_fill),
         HT_TEST(test_far_indexes),
         HT_TEST(test_out_of_memory_and_full),
+        HT_TEST(test_update_and_read),
+        HT_TEST(test_read_outlives_mapping),
+        HT_TEST(test_truncate),
         HT_TEST(test_put_foreign_panics),
     };
     return HT_RUN(tests);

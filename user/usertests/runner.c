@@ -7,6 +7,7 @@ static const struct ut_test *const ut_tables[] = {
     ut_exec_tests, ut_mem_tests,  ut_fault_tests, ut_smp_tests, ut_cow_tests,
     ut_job_tests,  ut_mmap_tests, ut_mmap_file_tests, ut_mmap_bad_tests,
     ut_mmap_view_tests, ut_mmap_share_tests, ut_runner_tests, ut_fuzz_tests,
+    ut_mmap_rw_tests,
     0,
 };
 

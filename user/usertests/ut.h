@@ -56,6 +56,7 @@ extern const struct ut_test ut_mmap_view_tests[];
 extern const struct ut_test ut_mmap_share_tests[];
 extern const struct ut_test ut_runner_tests[];
 extern const struct ut_test ut_fuzz_tests[];
+extern const struct ut_test ut_mmap_rw_tests[];
 // Run only when named: tests that hang on purpose (t_hang.c).
 extern const struct ut_test ut_hang_tests[];
 
