@@ -5,18 +5,11 @@
 #include "kernel/fcntl.h"
 #include "kernel/fs.h"
 #include "user/user.h"
+#include "user/bench.h"
 
 #define CHUNK (64 * 1024)
 #define BIGFILE "fsbench.dat"
 #define SMALLDIR "fsbench.d"
-
-static inline uint64
-instret(void)
-{
-    uint64 x;
-    asm volatile("rdinstret %0" : "=r"(x));
-    return x;
-}
 
 static void
 report(const char *name, uint64 total, uint64 count, const char *unit)

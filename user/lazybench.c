@@ -6,19 +6,12 @@
 #include "kernel/types.h"
 #include "kernel/meminfo.h"
 #include "user/user.h"
+#include "user/bench.h"
 
 #define PAGE 4096
 #define GIB (1L << 30)
 #define TOUCH_PAGES 4096
 #define SAMPLE_PAGES 256 // fewer than the idle harts' zeroed pool holds
-
-static inline uint64
-instret(void)
-{
-    uint64 x;
-    asm volatile("rdinstret %0" : "=r"(x));
-    return x;
-}
 
 // sbrk takes an int: grow in steps of at most 1 GiB.
 static char *

@@ -3,16 +3,9 @@
 // round trip is two switches. `make bench` runs it under -icount.
 #include "kernel/types.h"
 #include "user/user.h"
+#include "user/bench.h"
 
 #define ROUNDS 2000
-
-static inline uint64
-instret(void)
-{
-    uint64 x;
-    asm volatile("rdinstret %0" : "=r"(x));
-    return x;
-}
 
 // The child: echo every byte back until the parent closes its end.
 static void

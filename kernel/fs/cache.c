@@ -121,13 +121,21 @@ hold(uint blockno, int wait)
     }
 }
 
-struct buf *
-cache_get(uint blockno)
+// The buffer of blockno, held and locked, its contents as they are.
+static struct buf *
+get_locked(uint blockno)
 {
     acquire(&cache.lock);
     struct buf *b = hold(blockno, 1);
     release(&cache.lock);
     acquiresleep(&b->lock);
+    return b;
+}
+
+struct buf *
+cache_get(uint blockno)
+{
+    struct buf *b = get_locked(blockno);
     if (!b->valid) {
         blkdev_rw(blockno, &b->data, 1, 0);
         b->valid = 1;
@@ -138,10 +146,7 @@ cache_get(uint blockno)
 struct buf *
 cache_get_zeroed(uint blockno)
 {
-    acquire(&cache.lock);
-    struct buf *b = hold(blockno, 1);
-    release(&cache.lock);
-    acquiresleep(&b->lock);
+    struct buf *b = get_locked(blockno);
     memset(b->data, 0, PGSIZE);
     b->valid = 1;
     return b;

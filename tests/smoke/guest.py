@@ -97,6 +97,18 @@ class Guest:
         m = self.expect(r"(?m)^" + re.escape(PROMPT), timeout)
         return self.buf[start:m.start()]
 
+    def halt(self, check, no_poweroff=False):
+        """Types halt and ends QEMU. Where the firmware can power off,
+        QEMU must exit by itself with status 0 (one `check`); where it
+        cannot (sifive_u), QEMU is stopped from outside."""
+        self.send("halt\n")
+        if no_poweroff:
+            self.proc.terminate()
+            self.close()
+            return
+        rc = self.close()
+        check("halt ends QEMU", rc == 0, f"exit status {rc}")
+
     def close(self, timeout=60):
         try:
             self.proc.wait(timeout=timeout)

@@ -90,13 +90,7 @@ def main():
                                args.timeout).group(1))
         g.expect(r"(?m)^\$ ", args.timeout)
         shell_checks(g, check)
-        g.send("halt\n")
-        if args.no_poweroff:
-            g.proc.terminate()
-            g.close()
-        else:
-            rc = g.close()
-            check("halt ends QEMU", rc == 0, f"exit status {rc}")
+        g.halt(check, args.no_poweroff)
     except GuestTimeout as e:
         check("boot to the prompt", False, str(e))
         g.proc.kill()

@@ -89,13 +89,7 @@ def main():
             failed += f
             print(f"smoke suite '{suite}': {p} passed, {f} failed")
 
-        g.send("halt\n")
-        if args.no_poweroff:
-            g.proc.terminate()
-            g.close()
-        else:
-            rc = g.close()
-            check("halt ends QEMU", rc == 0, f"exit status {rc}")
+        g.halt(check, args.no_poweroff)
     except GuestTimeout as e:
         check("guest responds", False, str(e))
         g.proc.kill()

@@ -138,19 +138,11 @@ ut_run(const struct ut_test *t)
 static void
 ut_warm_up(void)
 {
-    int fds[2], n = 0, pid;
-    char c;
+    int fds[2];
 
     if (pipe(fds) < 0)
         return;
-    while (n < NPROC && (pid = fork()) >= 0) {
-        if (pid == 0) {
-            close(fds[1]);
-            read(fds[0], &c, 1);
-            exit(0);
-        }
-        n++;
-    }
+    ut_fork_sleepers(fds);
     close(fds[1]);
     close(fds[0]);
     while (wait(0) >= 0)

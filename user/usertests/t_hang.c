@@ -121,18 +121,10 @@ static void
 runner_polls_free(void)
 {
     uint64 before = ut_free_pages(), runs;
-    int fds[2], n = 0, pid;
-    char c;
+    int fds[2], n;
 
     UT_EQ(pipe(fds), 0);
-    while (n < NPROC && (pid = fork()) >= 0) {
-        if (pid == 0) {
-            close(fds[1]);
-            read(fds[0], &c, 1);
-            exit(0);
-        }
-        n++;
-    }
+    n = ut_fork_sleepers(fds);
     // Progress, not time: wait until the runner has polled three times.
     runs = hang_runner_runs();
     for (int i = 0; i < 1000 && hang_runner_runs() < runs + 3; i++)

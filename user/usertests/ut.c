@@ -272,3 +272,20 @@ ut_read_file(const char *path, void *buf, int max, int want)
     UT_EQ(read(fd, buf, max), want);
     close(fd);
 }
+
+int
+ut_fork_sleepers(int fds[2])
+{
+    int n = 0, pid;
+    char c;
+
+    while (n < NPROC && (pid = fork()) >= 0) {
+        if (pid == 0) {
+            close(fds[1]);
+            read(fds[0], &c, 1);
+            exit(0);
+        }
+        n++;
+    }
+    return n;
+}

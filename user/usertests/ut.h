@@ -143,6 +143,9 @@ void ut_write_file(const char *path, const void *buf, int n);
 // Reads path from its start into buf (at most max bytes); fails the test
 // unless that gives exactly want bytes.
 void ut_read_file(const char *path, void *buf, int max, int want);
+// Forks children (as many as the table takes, at most NPROC) that sleep
+// reading pipe fds until its write end is closed everywhere; their count.
+int ut_fork_sleepers(int fds[2]);
 // Writes the decimal value of v into out (at least 21 bytes); returns out.
 char *ut_itoa(int64 v, char *out);
 // Writes v as 0x... hex into out (at least 19 bytes); returns out.
