@@ -13,6 +13,7 @@
 #include "journal.h"
 #include "inode.h"
 #include "file.h"
+#include "mmap.h"
 
 // A write within one block: the block, three index blocks, four bits, the
 // inode (see write_reserve).
@@ -109,6 +110,8 @@ inode_read(struct file *f, uint64 addr, int n)
         if (done > 0 && killed(myproc()))
             break;
         int want = n - done < chunk ? n - done : chunk;
+        // Mapped file pages first, with no lock held (mmap.h says why).
+        mmap_prefault(myproc(), addr + done, want, 1);
         ilock(f->ip);
         int r = readi(f->ip, 1, addr + done, f->off, want);
         if (r > 0)
@@ -138,6 +141,7 @@ inode_write(struct file *f, uint64 addr, int n)
         // Another process sharing f may move the offset before we lock:
         // reserve at least a one-block write's worst case, and shrink to
         // the reservation once the offset is fixed.
+        mmap_prefault(myproc(), addr + done, k, 0);
         int reserve = write_reserve(f->off, k);
         reserve = reserve < ONE_BLOCK_WORST ? ONE_BLOCK_WORST : reserve;
         tx_begin(reserve);

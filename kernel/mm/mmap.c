@@ -15,9 +15,8 @@
 #include "mmap.h"
 
 #define MAP_KNOWN (MAP_SHARED | MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS)
-// File offsets are 32-bit in the file system; no mapping reaches past
-// the largest file.
-#define MAP_FILE_MAX ((uint64)MAXFILE * BSIZE)
+// No mapping reaches past the largest file (MAXFILE is in bytes).
+#define MAP_FILE_MAX ((uint64)MAXFILE)
 
 // Checks prot, flags, length and offset; fills r (all but the address
 // and the file reference). 0, or -1 for a bad argument.

@@ -32,6 +32,12 @@ int mmap_fork(struct proc *parent, struct proc *child);
 // (back to mmap_share.c) and drops the file references. The other pages
 // go with pt. May sleep.
 void mmap_release(struct proc *p, pagetable_t pt);
+// Before read() or write() locks its file: brings in every page of
+// [va, va+len) that lies in a file mapping of p (for a store if write),
+// so that the copy under the inode lock never has to read another file
+// (or this one) to fill a page: two such reads, crossed, would deadlock.
+// Stops at the first page it cannot have. May sleep.
+void mmap_prefault(struct proc *p, uint64 va, uint64 len, int write);
 // The highest break sbrk may set: the lowest mapping, or USER_HEAP_TOP.
 uint64 mmap_heap_limit(struct proc *p);
 

@@ -20,13 +20,14 @@
 
 _Static_assert(sizeof(struct region_list) <= PGSIZE, "region list > a page");
 
-// Leaf permissions for a mapping. PROT_EXEC alone still gets PTE_R: Sv39
-// has no execute-only user pages worth keeping apart here.
+// Leaf permissions for a mapping. Any access grants PTE_R: Sv39 reserves
+// W without R (every access through such a PTE would fault, for ever),
+// and execute-only user pages are not worth keeping apart here.
 static uint64
 prot_pte(int prot)
 {
     uint64 perm = PTE_U;
-    if (prot & (PROT_READ | PROT_EXEC))
+    if (prot & (PROT_READ | PROT_WRITE | PROT_EXEC))
         perm |= PTE_R;
     if (prot & PROT_WRITE)
         perm |= PTE_W;
@@ -158,7 +159,8 @@ mmap_fault(struct proc *p, uint64 va, int is_write)
     struct region *r = p->regions ? region_find(p->regions, va) : 0;
     if (r == 0)
         return VMFAULT_BAD;
-    int need = is_write ? PROT_WRITE : (PROT_READ | PROT_EXEC);
+    // Loads are allowed wherever prot_pte gives PTE_R.
+    int need = is_write ? PROT_WRITE : (PROT_READ | PROT_WRITE | PROT_EXEC);
     if (!(r->prot & need))
         return VMFAULT_BAD;
     va = PGROUNDDOWN(va);
@@ -219,6 +221,26 @@ mmap_fork_prepare(struct proc *p)
     return 0;
 }
 
+void
+mmap_prefault(struct proc *p, uint64 va, uint64 len, int write)
+{
+    struct region_list *l = p->regions;
+    uint64 end = va + len;
+    if (l == 0 || end <= va)
+        return;
+    // Heap and anonymous pages stay lazy: their faults take no file lock.
+    for (int i = 0; i < l->n; i++) {
+        struct region *r = &l->r[i];
+        if (r->file == 0 || r->end <= va || r->start >= end)
+            continue;
+        uint64 stop = end < r->end ? end : r->end;
+        for (uint64 a = PGROUNDDOWN(va > r->start ? va : r->start); a < stop;
+             a += PGSIZE)
+            if (vm_touch(p->pagetable, a, write) < 0)
+                return; // the copy stops there too, with the bytes before
+    }
+}
+
 uint64
 mmap_heap_limit(struct proc *p)
 {
@@ -237,8 +259,11 @@ writeback_leaf(pte_t *pte, uint64 va, void *arg)
     // Clean before the write, which may sleep: a sharer storing to the
     // page meanwhile does so through its own PTE, dirty on its side.
     *pte &= ~PTE_W;
-    return mfile_write(r->file, r->off + (va - r->start),
-                       (void *)PTE2PA(*pte)) < 0;
+    if (mfile_write(r->file, r->off + (va - r->start),
+                    (void *)PTE2PA(*pte)) == 0)
+        return 0;
+    *pte |= PTE_W; // still dirty: a later msync, munmap or exit tries again
+    return 1;
 }
 
 int

@@ -101,6 +101,11 @@ int vmfault(pagetable_t pt, uint64 va, enum vm_access access);
 // uservec's fast road calls it with interrupts off (trap.c).
 int vmfault_quick(struct proc *p, uint64 va, enum vm_access access);
 
+// Brings in the user page holding va for a load (or a store, if write)
+// as the access itself would. 0, or -1 if the access is not allowed.
+// May sleep (a region's file read).
+int vm_touch(pagetable_t pt, uint64 va, int write);
+
 // Physical address backing user va (PTE_U and present), or 0.
 uint64 walkaddr(pagetable_t pt, uint64 va);
 // Kernel <-> user copies. Lazy pages below the break are brought in as a

@@ -58,15 +58,16 @@ store_fault(struct proc *p, pte_t *pte)
 static inline int
 heap_fault(struct proc *p, pte_t *pte, int is_write)
 {
-    p->faults++;
     if (!is_write) {
         *pte = PA2PTE(kalloc_zero_page()) | PTE_R | PTE_U | PTE_V | PTE_A;
+        p->faults++;
         return VMFAULT_OK;
     }
     void *page = kzalloc();
     if (page == 0)
         return VMFAULT_NOMEM;
     *pte = PA2PTE(page) | PTE_R | PTE_W | PTE_U | PTE_V | PTE_A | PTE_D;
+    p->faults++;
     p->resident++;
     return VMFAULT_OK;
 }
@@ -140,6 +141,12 @@ user_page(pagetable_t pt, uint64 va, int write)
             return 0;
     }
     return PTE2PA(*pte);
+}
+
+int
+vm_touch(pagetable_t pt, uint64 va, int write)
+{
+    return user_page(pt, va, write) ? 0 : -1;
 }
 
 // Moves len bytes between kernel buffer kbuf and user address va, a page

@@ -39,6 +39,8 @@ mmap_bad_args(void)
     UT_EQ(try_map(0, PGSIZE, PROT_READ, MAP_PRIVATE, ro, 1), MAP_FAILED);
     UT_EQ(try_map(0, PGSIZE, PROT_READ, MAP_PRIVATE, ro, ~0UL & ~0xfffUL),
           MAP_FAILED);
+    UT_EQ(try_map(0, PGSIZE, PROT_READ, MAP_SHARED, ro, 8UL << 30),
+          MAP_FAILED); // past the largest file
     UT_EQ(try_map(0, PGSIZE, PROT_READ, MAP_PRIVATE, wo, 0), MAP_FAILED);
     UT_EQ(try_map(0, PGSIZE, RW, MAP_SHARED, ro, 0), MAP_FAILED);
     UT_EQ(try_map(0, PGSIZE, PROT_READ, MAP_PRIVATE, fds[0], 0), MAP_FAILED);
@@ -139,8 +141,24 @@ mmap_bad_access(void)
     UT_EQ(munmap(none, PGSIZE), 0);
 }
 
+// PROT_WRITE alone still reads: Sv39 has no write-only pages, and a
+// write-only PTE would fault on every access for ever.
+static void
+mmap_write_only(void)
+{
+    volatile char *p = try_map(0, 2 * PGSIZE, PROT_WRITE, ANON, -1, 0);
+    UT_CHECK(p != MAP_FAILED);
+    p[0] = 5;
+    UT_EQ(p[0], 5);
+    UT_EQ(p[PGSIZE], 0); // a load first
+    p[PGSIZE] = 6;
+    UT_EQ(p[PGSIZE], 6);
+    UT_EQ(munmap((void *)p, 2 * PGSIZE), 0);
+}
+
 const struct ut_test ut_mmap_bad_tests[] = {
     {"mmap_bad_args", mmap_bad_args, 0},
+    {"mmap_write_only", mmap_write_only, 0},
     {"mmap_bad_fixed", mmap_bad_fixed, 0},
     {"mmap_bad_unmap", mmap_bad_unmap, 0},
     {"mmap_bad_access", mmap_bad_access, 0},

@@ -252,6 +252,58 @@ mmap_rw_churn(void)
     unlink(FNAME);
 }
 
+// read() of a file into a never-touched mapping of the same file: the
+// mapping's pages come in before read() locks the file (they need that
+// lock themselves), so the read works.
+static void
+mmap_rw_into_own_map(void)
+{
+    char *p = make_and_map();
+    int fd = open(FNAME, O_RDONLY);
+    UT_CHECK(fd >= 0);
+    UT_EQ(read(fd, p + PGSIZE, PGSIZE), PGSIZE); // page 1 <- page 0
+    UT_EQ(p[PGSIZE], pat(0));
+    UT_EQ(p[2 * PGSIZE - 1], pat(PGSIZE - 1));
+    close(fd);
+    UT_EQ(munmap(p, FSIZE), 0);
+    unlink(FNAME);
+}
+
+// Two files, each read into a never-touched mapping of the other, by two
+// processes at once, many times: crossed, the fills' inode locks would
+// deadlock if taken under read()'s own.
+static void
+mmap_rw_crossed(void)
+{
+    static const char *names[2] = {"mrwa.tmp", "mrwb.tmp"};
+    for (int i = 0; i < FSIZE; i++)
+        buf[i] = pat(i);
+    ut_write_file(names[0], buf, FSIZE);
+    ut_write_file(names[1], buf, FSIZE);
+    for (int k = 0; k < 2; k++) {
+        if (UT_FORK() != 0)
+            continue;
+        for (int round = 0; round < 20; round++) {
+            int from = open(names[k], O_RDONLY), to = open(names[1 - k], O_RDWR);
+            char *m = mmap(0, FSIZE, PROT_READ | PROT_WRITE, MAP_SHARED, to, 0);
+            if (from < 0 || to < 0 || m == MAP_FAILED ||
+                read(from, m, FSIZE) != FSIZE || m[FSIZE - 1] != pat(FSIZE - 1))
+                exit(1);
+            munmap(m, FSIZE);
+            close(from);
+            close(to);
+        }
+        exit(0);
+    }
+    for (int k = 0; k < 2; k++) {
+        int status;
+        UT_CHECK(wait(&status) > 0);
+        UT_EQ(status, 0);
+    }
+    unlink(names[0]);
+    unlink(names[1]);
+}
+
 const struct ut_test ut_mmap_rw_tests[] = {
     {"mmap_rw_write_seen", mmap_rw_write_seen, 0},
     {"mmap_rw_store_read", mmap_rw_store_read, 0},
@@ -259,5 +311,7 @@ const struct ut_test ut_mmap_rw_tests[] = {
     {"mmap_rw_procs", mmap_rw_procs, 0},
     {"mmap_rw_truncate", mmap_rw_truncate, 0},
     {"mmap_rw_churn", mmap_rw_churn, 0},
+    {"mmap_rw_into_own_map", mmap_rw_into_own_map, 0},
+    {"mmap_rw_crossed", mmap_rw_crossed, 0},
     {0, 0, 0},
 };
