@@ -41,6 +41,10 @@ def run_suite(g, command, timeout):
     start = g.pos
     m = g.expect(r"(?m)^(?:\S+: )?(\d+) passed, (\d+) failed", timeout)
     g.expect(r"(?m)^" + re.escape(PROMPT), 120)
+    # The guest's own lines about failed tests go to the console log only;
+    # repeat them here so the step's log (and CI's tail) says which failed.
+    for line in re.findall(r"(?m)^.*FAIL.*$", g.buf[start:m.start()]):
+        print(f"smoke '{command}': {line}")
     # What the processes of a stopped test were waiting on, by name.
     for line in name_wait_channels(g.buf[start:m.start()], g.argv):
         print(f"smoke '{command}': {line}")

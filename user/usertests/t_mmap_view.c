@@ -74,6 +74,9 @@ mmap_view_child(void)
         exit(0);
     }
     close(fds[0]);
+    // vminfo reads a process only once it sleeps (a busy one gets -1,
+    // mmap_view_busy): let the child get to its read() first.
+    ut_await_state(pid, 2);
     UT_EQ(vminfo(pid, &vm), 0);
     UT_EQ(vm.pid, pid);
     struct vmregion_info *mr = find_kind(VR_MMAP, 0);

@@ -349,25 +349,6 @@ proc_find(int pid)
     return 0;
 }
 
-// Polls until pid shows state `state`, giving up after 200 ticks. The
-// polls are spread between ticks: a sleep() sleeper wakes briefly at each
-// tick, just when a poller woken by the same tick would look.
-static void
-proc_await_state(int pid, int state)
-{
-    struct procinfo *p;
-    int stop = uptime() + 200;
-
-    while (uptime() < stop) {
-        p = proc_find(pid);
-        if (p && p->state == state)
-            return;
-        for (volatile int i = 0; i < 20000; i++)
-            ;
-    }
-    UT_FAIL("procinfo never showed the expected state");
-}
-
 static void
 proc_procinfo(void)
 {
@@ -386,9 +367,9 @@ proc_procinfo(void)
         sleep(1000);
         exit(2);
     }
-    proc_await_state(pid, 2);
+    ut_await_state(pid, 2);
     UT_EQ(kill(pid), 0);
-    proc_await_state(pid, 5);
+    ut_await_state(pid, 5);
     UT_EQ(UT_WAIT(pid), -1);
     UT_CHECK(proc_find(pid) == 0);
 }

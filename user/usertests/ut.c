@@ -231,6 +231,31 @@ ut_settle(int n)
     return 0;
 }
 
+void
+ut_await_state(int pid, int state)
+{
+    static struct procinfo all[NPROC];
+    uint64 first = 0;
+
+    for (int seen = 0;; seen = 1) {
+        int n = procinfo(all, NPROC), i;
+        for (i = 0; i < n && all[i].pid != pid; i++)
+            ;
+        if (i >= n)
+            UT_FAIL("the process awaited is gone");
+        if (all[i].state == state)
+            return;
+        if (!seen)
+            first = all[i].cputicks;
+        else if (all[i].cputicks - first >= UT_AWAIT_TICKS)
+            UT_FAIL("the process awaited ran on without reaching its state");
+        // Spread the polls between ticks: a sleep() sleeper wakes briefly
+        // at each tick, just when a poller woken by that tick would look.
+        for (volatile int j = 0; j < 20000; j++)
+            ;
+    }
+}
+
 uint64
 ut_free_pages(void)
 {

@@ -136,6 +136,13 @@ int ut_nprocs(void);
 // they did not go within UT_SETTLE_POLLS polls of a tick each.
 #define UT_SETTLE_POLLS 3000
 int ut_settle(int n);
+// Waits until process pid shows state (as procinfo numbers them: 2
+// sleeping, 5 zombie, ...). Judged by the target's progress, not by time:
+// fails once pid has used UT_AWAIT_TICKS ticks of CPU without getting
+// there, or when it is gone; a target that merely waits for a hart is
+// waited for (the watchdog bounds the whole test).
+#define UT_AWAIT_TICKS 100
+void ut_await_state(int pid, int state);
 // The fd open() would return next (dup of 0, closed again).
 int ut_lowest_fd(void);
 // Creates or truncates path holding exactly buf[0..n); fails the test on error.
