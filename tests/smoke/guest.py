@@ -141,10 +141,17 @@ def name_wait_channels(text, qemu_argv):
     syms = [(int(f[0], 16), f[2]) for f in
             (line.split() for line in out.splitlines()) if len(f) == 3]
     starts = [a for a, _ in syms]
+    # Past the image's last symbol lie the pages the kernel allocates
+    # (pipes, wait queues of processes): no symbol names those.
+    image_end = max(a for a, name in syms if name == "kernel_end") \
+        if any(name == "kernel_end" for _, name in syms) else None
     lines = []
     for addr in addrs:
-        i = bisect.bisect_right(starts, int(addr, 16)) - 1
-        if i >= 0:
+        a = int(addr, 16)
+        i = bisect.bisect_right(starts, a) - 1
+        if image_end is not None and a >= image_end:
+            lines.append(f"{addr} is in an allocated page (past kernel_end)")
+        elif i >= 0:
             base, name = syms[i]
-            lines.append(f"{addr} is {name}+{int(addr, 16) - base:#x}")
+            lines.append(f"{addr} is {name}+{a - base:#x}")
     return lines

@@ -69,6 +69,13 @@ def main():
         got = name_wait_channels(dump, ["qemu", "-kernel", KERNEL])
         check("wait channel named", got == [f"{addr} is ticks+0x4"],
               repr(got))
+        end = re.search(r"(?m)^([0-9a-f]+) [bB] kernel_end$", nm)
+        addr = f"{int(end.group(1), 16) + 0x1018:#x}" if end else "0x0"
+        dump = f"  pid 9 usertests sleeping on {addr}\n"
+        got = name_wait_channels(dump, ["qemu", "-kernel", KERNEL])
+        check("allocated wait channel not named after a symbol",
+              got == [f"{addr} is in an allocated page (past kernel_end)"],
+              repr(got))
     else:
         skipped = 1
     print(f"{passed} passed, {failed} failed, {skipped} skipped")
