@@ -81,7 +81,8 @@ ut_leak_check(const struct ut_test *t, uint64 before)
 // until the child exits. Storing a byte of each page back to itself breaks
 // every such share here, before the test takes its first count; neither
 // side allocates after that. (The runner may copy a page first; then the
-// store here finds it ours alone and takes it back as it is.)
+// store here finds it ours alone and takes it back as it is. Or both copy
+// at once: see ut_run.)
 static void
 ut_unshare(void)
 {
@@ -100,15 +101,22 @@ ut_unshare(void)
 static int
 ut_run(const struct ut_test *t)
 {
-    int nbefore = ut_nprocs();
+    int nbefore = ut_nprocs(), runner = getpid();
     uint64 before = ut_runner_free(), cpu = 0;
     int pid, bad, t0 = uptime();
     char num[24], el[24];
 
     pid = fork();
     if (pid == 0) {
-        ut_unshare();
         ut_name = t->name;
+        ut_unshare();
+        // The runner may still be half-way through its own copy of a page
+        // we shared: two processes storing to one copy-on-write page at
+        // once both copy it, and the original is freed only when the
+        // slower copy finishes, perhaps after the test took its first
+        // count (and then it gets a page back). Once the runner sleeps
+        // between its polls, no such copy is in flight.
+        ut_await_state(runner, 2);
         t->fn();
         exit(0);
     }

@@ -37,11 +37,14 @@ mem_cow_fork_shares(void)
 {
     char *base = cow_heap(NPAGES, 1);
     struct meminfo m0, m1, m2;
-    int pid;
+    int pid, parent = getpid();
 
     ut_meminfo(&m0);
     pid = UT_FORK();
     if (pid == 0) {
+        // Counts only once the parent sleeps in wait(): a copy of its
+        // stack page still in flight would move them (see ut_run).
+        ut_await_state(parent, 2);
         ut_note(0, 0); // copies the page holding the note, before m1
         ut_meminfo(&m1);
         // The fork itself: page tables and a trapframe, no heap pages.
@@ -119,11 +122,12 @@ mem_cow_kernel_writes(void)
 {
     char *base = cow_heap(2, 3);
     struct meminfo m0, m1;
-    int fds[2], pid;
+    int fds[2], pid, parent = getpid();
 
     UT_EQ(pipe(fds), 0);
     pid = UT_FORK();
     if (pid == 0) {
+        ut_await_state(parent, 2); // as in mem_cow_fork_shares
         ut_meminfo(&m0); // twice: the first may copy our stack page
         ut_meminfo(&m0);
         UT_EQ(write(fds[1], base + 512, 1), 1);
